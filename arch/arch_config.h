@@ -1,0 +1,163 @@
+// The validated architecture description: one immutable value, built only by arch::load()
+// (raw YAML -> overrides -> validate()), shared as std::shared_ptr<const ArchConfig>.
+// Every key, its unit, range and meaning is declared once, in arch/schema.cpp; docs/CONFIG.md
+// is generated from that declaration (`npusim schema --markdown`).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "arch/dtype.h"
+
+namespace npusim::arch {
+
+// Which GEMM operand stays in the PE array while the other streams through it.
+enum class Dataflow : std::uint8_t {
+  WeightStationary,  // ws: B (K x N) held in the array; A rows stream; psums flow down columns
+  OutputStationary,  // os: C (M x N) accumulates in the array; A and B stream
+  InputStationary,   // is: A (K x M, transposed) held in the array; B columns stream
+};
+std::string_view name_of(Dataflow d);  // "ws", "os", "is"
+
+enum class Topology : std::uint8_t { Bus, Crossbar, Mesh, Ring };
+std::string_view name_of(Topology t);
+
+// Classes of vector-unit operations, each with its own throughput.
+enum class VecClass : std::uint8_t {
+  Elementwise,     // add, mul, max, compare, convert, relu: one op per element
+  Transcendental,  // exp, tanh, erf, rsqrt, sigmoid
+  Reduction,       // one step of a sum/max reduction
+};
+inline constexpr std::size_t kNumVecClasses = 3;
+std::string_view name_of(VecClass c);
+
+struct DatatypeConfig {
+  DType default_dtype = DType::Int8;  // operand datatype models are compiled to unless told otherwise
+  DType accumulator = DType::Int32;   // partial-sum datatype in the array and accumulator buffer
+  // MACs one PE completes per cycle for each operand datatype; 0 = not supported.
+  std::array<std::int32_t, kNumDTypes> macs_per_pe_per_cycle{};
+
+  bool supports(DType t) const { return macs_per_pe_per_cycle[index_of(t)] > 0; }
+  std::int32_t macs(DType t) const { return macs_per_pe_per_cycle[index_of(t)]; }
+};
+
+struct PeArrayConfig {
+  std::int32_t rows = 0;
+  std::int32_t cols = 0;
+  Dataflow dataflow = Dataflow::WeightStationary;
+  // The stationary operand of the next fold (weights for ws, inputs for is, the output
+  // accumulators for os) has shadow registers, so it loads/drains while the current fold runs.
+  bool stationary_double_buffer = true;
+  // The next fold's streaming operands enter right behind the current fold's (no fill/drain
+  // bubble between folds). Requires stationary_double_buffer.
+  bool fold_overlap = true;
+};
+
+struct VectorUnitConfig {
+  std::int32_t lanes = 0;
+  std::int32_t latency_cycles = 0;  // pipeline depth paid once per vector command
+  std::array<double, kNumVecClasses> ops_per_lane_per_cycle{};
+  double ops_per_cycle(VecClass c) const { return lanes * ops_per_lane_per_cycle[static_cast<int>(c)]; }
+};
+
+struct ScratchpadConfig {
+  bool partitioned = false;       // per-operand partitions instead of one unified pool
+  std::int64_t total_bytes = 0;   // unified size, or the sum of the partitions
+  std::int64_t inputs_bytes = 0;  // partitioned only: GEMM operand A (activations)
+  std::int64_t weights_bytes = 0; // partitioned only: GEMM operand B (weights, or 2nd activation)
+  std::int64_t outputs_bytes = 0; // partitioned only: results staged for store / reuse
+  std::int32_t banks = 0;
+  std::int32_t bank_bytes_per_cycle = 0;
+  std::int64_t bytes_per_cycle() const { return std::int64_t{banks} * bank_bytes_per_cycle; }
+};
+
+struct AccumulatorBufferConfig {
+  std::int64_t bytes = 0;
+};
+
+struct CoreConfig {
+  PeArrayConfig pe_array;
+  VectorUnitConfig vector_unit;
+  ScratchpadConfig scratchpad;
+  AccumulatorBufferConfig accumulator_buffer;
+};
+
+struct InterconnectConfig {
+  Topology topology = Topology::Bus;
+  std::int32_t link_bytes_per_cycle = 0;
+  std::int32_t hop_latency_cycles = 0;
+  std::int32_t mesh_rows = 0;  // mesh only; mesh_rows * mesh_cols == cores
+  std::int32_t mesh_cols = 0;
+};
+
+struct DramConfig {
+  std::int32_t channels = 0;
+  double bandwidth_gb_per_s = 0;  // all channels together, 1 GB = 1e9 bytes
+  double latency_ns = 0;          // idle read latency, request to first byte
+  double capacity_gib = 0;
+};
+
+struct EnergyConfig {
+  std::string technology;                // node whose defaults filled absent keys, or "" if none
+  std::array<double, kNumDTypes> mac_pj{};  // per MAC, by operand datatype
+  double sram_read_pj_per_byte = 0;      // scratchpad
+  double sram_write_pj_per_byte = 0;
+  double accumulator_pj_per_byte = 0;    // accumulator buffer, read or write
+  double dram_pj_per_byte = 0;
+  double noc_pj_per_byte_hop = 0;
+  double vector_op_pj = 0;               // per lane operation
+  double leakage_mw_per_mm2 = 0;         // static power density (1 mW = 1 pJ/ns)
+};
+
+struct AreaConfig {
+  std::string technology;
+  std::array<double, kNumDTypes> pe_mm2_per_mac{};  // datapath area per MAC/cycle, by datatype
+  double sram_mm2_per_kib = 0;
+  double vector_lane_mm2 = 0;
+  double fixed_mm2 = 0;  // control, DMA engines, PHYs and I/O
+};
+
+struct AreaBreakdown {
+  double pe_arrays_mm2 = 0;
+  double sram_mm2 = 0;
+  double vector_units_mm2 = 0;
+  double fixed_mm2 = 0;
+  double total_mm2() const { return pe_arrays_mm2 + sram_mm2 + vector_units_mm2 + fixed_mm2; }
+};
+
+struct ArchConfig {
+  std::string name;
+  std::string description;
+  std::string origin;  // file or preset it was loaded from, overrides included
+  double clock_mhz = 0;
+  DatatypeConfig datatypes;
+  std::int32_t cores = 0;
+  CoreConfig core;
+  InterconnectConfig interconnect;
+  DramConfig dram;
+  EnergyConfig energy;
+  AreaConfig area;
+
+  // Derived figures (pure functions of the fields above).
+  double cycle_ns() const { return 1e3 / clock_mhz; }
+  double dram_bytes_per_cycle() const { return dram.bandwidth_gb_per_s * cycle_ns(); }
+  std::int64_t dram_latency_cycles() const;
+  std::int64_t peak_macs_per_cycle(DType t) const;  // all cores
+  AreaBreakdown area_breakdown() const;
+  double area_mm2() const { return area_breakdown().total_mm2(); }
+};
+
+using ArchConfigPtr = std::shared_ptr<const ArchConfig>;
+
+// Bytes the scratchpad and the accumulator buffer must at least hold for the smallest tile the
+// mapper can issue (one fold of the array, double-buffered), for the given operand datatype.
+struct MinTileBytes {
+  std::int64_t a = 0, b = 0, out = 0;  // scratchpad operands, per buffer copy
+  std::int64_t acc = 0;                // accumulator buffer, per buffer copy
+};
+MinTileBytes min_tile_bytes(const PeArrayConfig& pe, std::int32_t macs_per_cycle, DType operand, DType accumulator);
+
+}  // namespace npusim::arch

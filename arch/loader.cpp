@@ -1,0 +1,390 @@
+#include "arch/loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "arch/schema.h"
+#include "arch/technology.h"
+
+namespace npusim::arch {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+namespace {
+
+std::string join(std::string_view prefix, std::string_view key) {
+  return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
+}
+
+std::string hint(const std::vector<std::string>& names, std::string_view key) {
+  std::string best;
+  std::size_t best_d = 3;  // suggest only close matches
+  for (const auto& n : names) {
+    std::size_t d = edit_distance(n, key);
+    if (d < best_d) best_d = d, best = n;
+  }
+  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
+struct Leaf {
+  SourceLoc key_loc;
+  const RawNode* value;
+};
+
+struct Walker {
+  const Schema& schema;
+  std::vector<Diagnostic>& diags;
+  std::map<std::string, Leaf> leaves;
+  std::map<std::string, SourceLoc> maps;  // every map seen, by prefix
+
+  void walk(const RawNode& n, const std::string& prefix) {
+    maps[prefix] = n.loc;
+    for (const auto& e : n.entries) {
+      std::string path = join(prefix, e.key);
+      if (schema.find(path)) {
+        leaves[path] = Leaf{e.key_loc, &e.value};
+      } else if (schema.is_map_prefix(path)) {
+        if (e.value.kind != RawNode::Kind::Map)
+          diags.push_back({e.key_loc, path, fmt::format("expected a map, got {}", e.value.kind_name())});
+        else
+          walk(e.value, path);
+      } else {
+        diags.push_back({e.key_loc, path, "unknown key" + hint(schema.child_names(prefix), e.key)});
+      }
+    }
+  }
+
+  // Location for a problem about an absent key: its nearest present ancestor map.
+  SourceLoc where_missing(const std::string& path) const {
+    std::string p = path;
+    while (true) {
+      auto dot = p.rfind('.');
+      p = dot == std::string::npos ? "" : p.substr(0, dot);
+      auto it = maps.find(p);
+      if (it != maps.end()) return it->second;
+      if (p.empty()) return SourceLoc{};
+    }
+  }
+};
+
+bool parse_bool(std::string_view s, bool& out) {
+  std::string l(s);
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (l == "true" || l == "yes" || l == "on") return out = true, true;
+  if (l == "false" || l == "no" || l == "off") return out = false, true;
+  return false;
+}
+
+bool parse_int(std::string_view s, std::int64_t& out) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+bool parse_real(std::string_view s, double& out) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out, std::chars_format::general);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty() && std::isfinite(out);
+}
+
+// Parses and range-checks one value; returns nullopt after recording a diagnostic.
+std::optional<FieldValue> parse_value(const Field& f, const Leaf& leaf, std::vector<Diagnostic>& diags) {
+  const RawNode& v = *leaf.value;
+  auto bad = [&](std::string msg) {
+    diags.push_back({leaf.key_loc, f.path, std::move(msg)});
+    return std::nullopt;
+  };
+  if (v.kind != RawNode::Kind::Scalar)
+    return bad(fmt::format("expected {} {}, got {}", f.type == FieldType::Integer ? "an" : "a", f.type_name(),
+                           v.kind_name()));
+  const std::string& s = v.scalar;
+  FieldValue out;
+  double num = 0;
+  switch (f.type) {
+    case FieldType::Text: return FieldValue{s};
+    case FieldType::Boolean: {
+      bool b = false;
+      if (!parse_bool(s, b)) return bad(fmt::format("expected true or false, got '{}'", s));
+      return FieldValue{b};
+    }
+    case FieldType::Choice:
+      if (std::find(f.choices.begin(), f.choices.end(), s) == f.choices.end())
+        return bad(fmt::format("must be {}, got '{}'", f.range_text(), s));
+      return FieldValue{s};
+    case FieldType::Integer: {
+      std::int64_t i = 0;
+      if (!parse_int(s, i)) {
+        double d = 0;
+        if (parse_real(s, d)) return bad(fmt::format("expected an integer, got {}", s));
+        return bad(fmt::format("expected an integer, got '{}'", s));
+      }
+      out = i;
+      num = static_cast<double>(i);
+      break;
+    }
+    case FieldType::Real: {
+      double d = 0;
+      if (!parse_real(s, d)) return bad(fmt::format("expected a number, got '{}'", s));
+      out = d;
+      num = d;
+      break;
+    }
+  }
+  if (f.min && (f.min_exclusive ? !(num > *f.min) : !(num >= *f.min)))
+    return bad(fmt::format("must be {} {}, got {}", f.min_exclusive ? ">" : ">=", *f.min, s));
+  if (f.max && !(num <= *f.max)) return bad(fmt::format("must be <= {}, got {}", *f.max, s));
+  return out;
+}
+
+}  // namespace
+
+void check_override_paths(std::span<const Override> overrides) {
+  const Schema& schema = arch_schema();
+  for (const auto& o : overrides) {
+    if (schema.find(o.path)) continue;
+    std::string prefix = o.path.substr(0, o.path.rfind('.') == std::string::npos ? 0 : o.path.rfind('.'));
+    std::string last = o.path.substr(prefix.empty() ? 0 : prefix.size() + 1);
+    std::string h = schema.is_map_prefix(prefix) ? hint(schema.child_names(prefix), last) : "";
+    if (schema.is_map_prefix(o.path))
+      throw Error(fmt::format("--set {}: '{}' is a group of keys, not a single key", o.text(), o.path));
+    throw Error(fmt::format("--set {}: unknown key path '{}'{}", o.text(), o.path, h));
+  }
+}
+
+ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
+  const Schema& schema = arch_schema();
+  std::size_t first = diags.size();
+  if (root.kind != RawNode::Kind::Map) {
+    diags.push_back({root.loc, "", fmt::format("expected a map of keys at the top level, got {}", root.kind_name())});
+    return nullptr;
+  }
+  Walker w{schema, diags, {}, {}};
+  w.walk(root, "");
+
+  auto cfg = std::make_shared<ArchConfig>();
+  cfg->origin = root.loc.file;
+  std::map<std::string, bool> given;  // fields with a valid value
+
+  // Pass 1: parse every present leaf.
+  for (const auto& f : schema.fields()) {
+    auto it = w.leaves.find(f.path);
+    if (it == w.leaves.end()) continue;
+    if (auto v = parse_value(f, it->second, diags)) {
+      f.set(*cfg, *v);
+      given[f.path] = true;
+    }
+  }
+
+  // Technology nodes named for defaults.
+  std::map<std::string, const TechnologyNode*> tech;
+  for (const char* group : {"energy", "area"}) {
+    std::string key = fmt::format("{}.technology", group);
+    auto it = w.leaves.find(key);
+    if (it == w.leaves.end() || !given.count(key)) continue;
+    const std::string& name = it->second.value->scalar;
+    if (const TechnologyNode* n = find_technology(name)) {
+      tech[group] = n;
+    } else {
+      std::string known;
+      for (const auto& k : technology_names()) known += (known.empty() ? "" : ", ") + k;
+      diags.push_back({it->second.key_loc, key, fmt::format("unknown technology '{}' (known: {})", name, known)});
+    }
+  }
+
+  auto loc_of = [&](const std::string& path) {
+    auto it = w.leaves.find(path);
+    return it != w.leaves.end() ? it->second.key_loc : w.where_missing(path);
+  };
+
+  // Pass 2: absent keys: required, optional or filled from a technology node.
+  for (const auto& f : schema.fields()) {
+    if (w.leaves.count(f.path)) continue;
+    switch (f.presence) {
+      case Presence::Required: diags.push_back({w.where_missing(f.path), f.path, "missing required key"}); break;
+      case Presence::Optional: break;
+      case Presence::TechDefault: {
+        bool needed = !f.for_dtype || cfg->datatypes.supports(*f.for_dtype);
+        auto t = tech.find(f.tech_group);
+        std::string rel = f.path.substr(f.tech_group.size() + 1);
+        if (t != tech.end()) {
+          const auto& table = f.tech_group == "energy" ? t->second->energy : t->second->area;
+          auto v = table.find(rel);
+          if (v != table.end()) {
+            f.set(*cfg, v->second);
+            break;
+          }
+        }
+        if (needed)
+          diags.push_back({w.where_missing(f.path), f.path,
+                           fmt::format("missing key (or name a node in {}.technology for its default)", f.tech_group)});
+        break;
+      }
+    }
+  }
+
+  // Pass 3: relations between keys. Skipped where a key they need is already reported.
+  auto has = [&](const char* p) { return given.count(p) > 0; };
+  auto add = [&](const std::string& path, std::string msg) { diags.push_back({loc_of(path), path, std::move(msg)}); };
+
+  bool any_dtype = false;
+  for (DType t : kOperandDTypes) any_dtype |= cfg->datatypes.supports(t);
+  if (!any_dtype)
+    add("datatypes.macs_per_pe_per_cycle", "no operand datatype is supported (every macs_per_pe_per_cycle is 0)");
+  if (has("datatypes.default") && !cfg->datatypes.supports(cfg->datatypes.default_dtype))
+    add("datatypes.default", fmt::format("the PE does not support {} (datatypes.macs_per_pe_per_cycle.{} is 0)",
+                                         name_of(cfg->datatypes.default_dtype), name_of(cfg->datatypes.default_dtype)));
+
+  if (has("core.pe_array.fold_overlap") && has("core.pe_array.stationary_double_buffer") &&
+      cfg->core.pe_array.fold_overlap && !cfg->core.pe_array.stationary_double_buffer)
+    add("core.pe_array.fold_overlap",
+        "requires core.pe_array.stationary_double_buffer: without shadow registers a fold cannot start before the "
+        "previous one has drained");
+
+  // Scratchpad: exactly one of size_kib or the three partitions.
+  const bool unified = w.leaves.count("core.scratchpad.size_kib") > 0;
+  int parts = 0;
+  for (const char* p : {"core.scratchpad.partitions.inputs_kib", "core.scratchpad.partitions.weights_kib",
+                        "core.scratchpad.partitions.outputs_kib"})
+    parts += w.leaves.count(p) ? 1 : 0;
+  if (unified && parts > 0)
+    add("core.scratchpad.partitions", "give either core.scratchpad.size_kib or core.scratchpad.partitions, not both");
+  else if (!unified && parts == 0)
+    add("core.scratchpad.size_kib", "missing key (or give core.scratchpad.partitions)");
+  else if (!unified && parts != 3)
+    add("core.scratchpad.partitions", "give all of inputs_kib, weights_kib and outputs_kib");
+  if (!unified && parts == 3) {
+    auto& sp = cfg->core.scratchpad;
+    sp.partitioned = true;
+    sp.total_bytes = sp.inputs_bytes + sp.weights_bytes + sp.outputs_bytes;
+  }
+
+  // Mesh dimensions.
+  const bool mesh = cfg->interconnect.topology == Topology::Mesh && has("interconnect.topology");
+  for (const char* p : {"interconnect.mesh.rows", "interconnect.mesh.cols"}) {
+    if (mesh && !w.leaves.count(p)) add(p, "missing key (required when interconnect.topology is mesh)");
+    if (!mesh && w.leaves.count(p) && has("interconnect.topology"))
+      add(p, fmt::format("only meaningful when interconnect.topology is mesh (it is {})",
+                         name_of(cfg->interconnect.topology)));
+  }
+  if (mesh && has("interconnect.mesh.rows") && has("interconnect.mesh.cols") && has("cores") &&
+      std::int64_t{cfg->interconnect.mesh_rows} * cfg->interconnect.mesh_cols != cfg->cores)
+    add("interconnect.mesh.rows", fmt::format("mesh {} x {} has {} routers but cores is {}", cfg->interconnect.mesh_rows,
+                                              cfg->interconnect.mesh_cols,
+                                              std::int64_t{cfg->interconnect.mesh_rows} * cfg->interconnect.mesh_cols,
+                                              cfg->cores));
+
+  // Buffers must hold the smallest tile the mapper can issue.
+  if (diags.size() == first) {
+    const auto& pe = cfg->core.pe_array;
+    DType d = cfg->datatypes.default_dtype;
+    MinTileBytes m = min_tile_bytes(pe, cfg->datatypes.macs(d), d, cfg->datatypes.accumulator);
+    const auto& sp = cfg->core.scratchpad;
+    auto too_small = [&](const std::string& path, std::int64_t have, std::int64_t need, const char* what) {
+      if (have < need)
+        add(path, fmt::format("must hold the smallest legal tile: {} needs {} bytes ({} for a {}x{} {} array, "
+                              "double-buffered), got {} bytes",
+                              what, need, name_of(d), pe.rows, pe.cols, name_of(pe.dataflow), have));
+    };
+    if (!sp.partitioned) {
+      too_small("core.scratchpad.size_kib", sp.total_bytes, 2 * (m.a + m.b + m.out), "operands A, B and the output");
+    } else {
+      too_small("core.scratchpad.partitions.inputs_kib", sp.inputs_bytes, 2 * m.a, "operand A");
+      too_small("core.scratchpad.partitions.weights_kib", sp.weights_bytes, 2 * m.b, "operand B");
+      too_small("core.scratchpad.partitions.outputs_kib", sp.outputs_bytes, 2 * m.out, "the output");
+    }
+    too_small("core.accumulator_buffer.size_kib", cfg->core.accumulator_buffer.bytes, 2 * m.acc, "the partial sums");
+  }
+
+  if (diags.size() != first) return nullptr;
+  return cfg;
+}
+
+std::vector<Diagnostic> check_arch(std::string_view yaml_text, const std::string& source,
+                                   std::span<const Override> overrides) {
+  std::vector<Diagnostic> diags;
+  try {
+    RawNode root = parse_yaml(yaml_text, source);
+    check_override_paths(overrides);
+    for (const auto& o : overrides) apply_override(root, o);
+    validate(root, diags);
+  } catch (const ValidationError& e) {
+    diags.insert(diags.end(), e.all().begin(), e.all().end());
+  } catch (const Error& e) {
+    diags.push_back({SourceLoc{source, 0, 0}, "", e.what()});
+  }
+  return diags;
+}
+
+ArchConfigPtr load_arch(std::string_view yaml_text, const std::string& source, std::span<const Override> overrides) {
+  RawNode root = parse_yaml(yaml_text, source);
+  check_override_paths(overrides);
+  for (const auto& o : overrides) apply_override(root, o);
+  std::vector<Diagnostic> diags;
+  ArchConfigPtr cfg = validate(root, diags);
+  if (!cfg) throw ValidationError(std::move(diags));
+  if (!overrides.empty()) {
+    std::string origin = cfg->origin;
+    for (const auto& o : overrides) origin += " --set " + o.text();
+    auto copy = std::make_shared<ArchConfig>(*cfg);
+    copy->origin = origin;
+    return copy;
+  }
+  return cfg;
+}
+
+namespace {
+
+std::string yaml_scalar(const FieldValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *i);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  std::string out = "\"";
+  for (char c : std::get<std::string>(v)) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string to_yaml(const ArchConfig& cfg) {
+  std::string out;
+  std::vector<std::string_view> open;  // map keys currently open
+  for (const auto& f : arch_schema().fields()) {
+    if (f.present_in && !f.present_in(cfg)) continue;
+    FieldValue v = f.get(cfg);
+    if (f.type == FieldType::Text && f.presence == Presence::Optional && std::get<std::string>(v).empty()) continue;
+    auto parts = split_path(f.path);
+    std::size_t common = 0;
+    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common]) ++common;
+    open.resize(common);
+    for (std::size_t i = common; i + 1 < parts.size(); ++i) {
+      out += fmt::format("{:{}}{}:\n", "", 2 * i, parts[i]);
+      open.push_back(parts[i]);
+    }
+    std::string value = f.type == FieldType::Choice ? std::get<std::string>(v) : yaml_scalar(v);
+    out += fmt::format("{:{}}{}: {}\n", "", 2 * (parts.size() - 1), parts.back(), value);
+  }
+  return out;
+}
+
+}  // namespace npusim::arch

@@ -1,0 +1,441 @@
+#include "arch/schema.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+namespace npusim::arch {
+
+namespace {
+
+// ---- helpers that bind one key to one ArchConfig member -------------------------------------
+
+// `acc` is a generic lambda returning a reference to the member (callable on const and non-const).
+template <class Acc>
+Field number(std::string path, FieldType type, std::string unit, std::string doc, Acc acc, double scale = 1.0) {
+  Field f;
+  f.path = std::move(path);
+  f.type = type;
+  f.unit = std::move(unit);
+  f.doc = std::move(doc);
+  f.set = [acc, scale](ArchConfig& c, const FieldValue& v) {
+    auto& m = acc(c);
+    using T = std::remove_reference_t<decltype(m)>;
+    double x = std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
+                                                       : std::get<double>(v);
+    if constexpr (std::is_integral_v<T>)
+      m = static_cast<T>(std::llround(x * scale));
+    else
+      m = static_cast<T>(x * scale);
+  };
+  f.get = [acc, scale, type](const ArchConfig& c) -> FieldValue {
+    const auto& m = acc(c);
+    if (type == FieldType::Integer) return static_cast<std::int64_t>(std::llround(static_cast<double>(m) / scale));
+    return static_cast<double>(m) / scale;
+  };
+  return f;
+}
+
+template <class Acc>
+Field integer(std::string path, std::string unit, std::string doc, Acc acc, double scale = 1.0) {
+  return number(std::move(path), FieldType::Integer, std::move(unit), std::move(doc), acc, scale);
+}
+template <class Acc>
+Field real(std::string path, std::string unit, std::string doc, Acc acc) {
+  return number(std::move(path), FieldType::Real, std::move(unit), std::move(doc), acc);
+}
+
+template <class Acc>
+Field boolean(std::string path, std::string doc, Acc acc) {
+  Field f;
+  f.path = std::move(path);
+  f.type = FieldType::Boolean;
+  f.doc = std::move(doc);
+  f.set = [acc](ArchConfig& c, const FieldValue& v) { acc(c) = std::get<bool>(v); };
+  f.get = [acc](const ArchConfig& c) -> FieldValue { return acc(c); };
+  return f;
+}
+
+template <class Acc>
+Field text(std::string path, std::string doc, Acc acc) {
+  Field f;
+  f.path = std::move(path);
+  f.type = FieldType::Text;
+  f.doc = std::move(doc);
+  f.set = [acc](ArchConfig& c, const FieldValue& v) { acc(c) = std::get<std::string>(v); };
+  f.get = [acc](const ArchConfig& c) -> FieldValue { return acc(c); };
+  return f;
+}
+
+// A closed set: the i-th choice is the enum value with underlying value i.
+template <class Acc>
+Field choice(std::string path, std::vector<std::string> choices, std::string doc, Acc acc) {
+  Field f;
+  f.path = std::move(path);
+  f.type = FieldType::Choice;
+  f.doc = std::move(doc);
+  f.choices = choices;
+  f.set = [acc, choices](ArchConfig& c, const FieldValue& v) {
+    auto& m = acc(c);
+    using E = std::remove_reference_t<decltype(m)>;
+    auto it = std::find(choices.begin(), choices.end(), std::get<std::string>(v));
+    m = static_cast<E>(it - choices.begin());
+  };
+  f.get = [acc, choices](const ArchConfig& c) -> FieldValue {
+    return choices.at(static_cast<std::size_t>(acc(c)));
+  };
+  return f;
+}
+
+Field&& at_least(Field&& f, double lo) { f.min = lo; return std::move(f); }
+Field&& above(Field&& f, double lo) { f.min = lo; f.min_exclusive = true; return std::move(f); }
+Field&& at_most(Field&& f, double hi) { f.max = hi; return std::move(f); }
+Field&& optional(Field&& f, std::string meaning) {
+  f.presence = Presence::Optional;
+  f.absent_meaning = std::move(meaning);
+  return std::move(f);
+}
+Field&& tech_default(Field&& f, std::string group) {
+  f.presence = Presence::TechDefault;
+  f.tech_group = std::move(group);
+  return std::move(f);
+}
+
+std::vector<std::string> dtype_names(bool operands_only) {
+  std::vector<std::string> v;
+  for (DType t : kAllDTypes) v.emplace_back(name_of(t));
+  if (operands_only) v.pop_back();  // int32 is last and accumulator-only
+  return v;
+}
+
+std::vector<Field> build_fields() {
+  std::vector<Field> F;
+  auto add = [&F](Field&& f) { F.push_back(std::move(f)); };
+
+  // ---- identity and clock ----
+  add(text("name", "Short name of the design, used in reports and result databases.",
+           [](auto& c) -> auto& { return c.name; }));
+  add(optional(text("description", "Free text: what the design is and where its figures come from.",
+                    [](auto& c) -> auto& { return c.description; }),
+               "empty"));
+  add(at_most(above(real("clock_mhz", "MHz", "Clock of the cores, the interconnect and the DMA engines.",
+                         [](auto& c) -> auto& { return c.clock_mhz; }),
+                    0),
+              100000));
+
+  // ---- datatypes ----
+  add(choice("datatypes.default", dtype_names(true),
+             "Operand datatype models are compiled to unless --dtype says otherwise; the PE must support it.",
+             [](auto& c) -> auto& { return c.datatypes.default_dtype; }));
+  add(choice("datatypes.accumulator", dtype_names(false),
+             "Datatype of partial sums in the PE array and the accumulator buffer (its width sets their bytes).",
+             [](auto& c) -> auto& { return c.datatypes.accumulator; }));
+  for (DType t : kOperandDTypes) {
+    std::size_t i = index_of(t);
+    Field f = integer(fmt::format("datatypes.macs_per_pe_per_cycle.{}", name_of(t)), "MAC/cycle",
+                      fmt::format("MACs one PE completes per cycle on {} operands. A PE doing v > 1 MACs per "
+                                  "cycle packs v reduction (K) elements per cycle.",
+                                  name_of(t)),
+                      [i](auto& c) -> auto& { return c.datatypes.macs_per_pe_per_cycle[i]; });
+    add(at_most(at_least(optional(std::move(f), "0: the datatype is not supported"), 0), 64));
+  }
+
+  // ---- cores ----
+  add(at_most(at_least(integer("cores", "", "Number of identical cores; each has the `core` block below.",
+                               [](auto& c) -> auto& { return c.cores; }),
+                       1),
+              4096));
+
+  add(at_most(at_least(integer("core.pe_array.rows", "PEs",
+                               "Rows of the PE array: the reduction (K) dimension for ws and is, M for os.",
+                               [](auto& c) -> auto& { return c.core.pe_array.rows; }),
+                       1),
+              65536));
+  add(at_most(at_least(integer("core.pe_array.cols", "PEs",
+                               "Columns of the PE array: N for ws and os, M for is.",
+                               [](auto& c) -> auto& { return c.core.pe_array.cols; }),
+                       1),
+              65536));
+  add(choice("core.pe_array.dataflow", {"ws", "os", "is"},
+             "Which operand stays in the array: ws weights, os outputs, is inputs (docs/PE_TIMING.md).",
+             [](auto& c) -> auto& { return c.core.pe_array.dataflow; }));
+  add(boolean("core.pe_array.stationary_double_buffer",
+              "Shadow registers for the stationary operand: the next fold's weights (ws) or inputs (is) load, "
+              "or the finished outputs (os) drain, while the current fold computes.",
+              [](auto& c) -> auto& { return c.core.pe_array.stationary_double_buffer; }));
+  add(boolean("core.pe_array.fold_overlap",
+              "The next fold's streaming operands enter right behind the current fold's, with no fill/drain "
+              "bubble between folds. Requires stationary_double_buffer.",
+              [](auto& c) -> auto& { return c.core.pe_array.fold_overlap; }));
+
+  add(at_most(at_least(integer("core.vector_unit.lanes", "lanes", "SIMD lanes of the vector unit.",
+                               [](auto& c) -> auto& { return c.core.vector_unit.lanes; }),
+                       1),
+              65536));
+  add(at_most(at_least(integer("core.vector_unit.latency_cycles", "cycles",
+                               "Pipeline depth of the vector unit, paid once per vector command.",
+                               [](auto& c) -> auto& { return c.core.vector_unit.latency_cycles; }),
+                       0),
+              10000));
+  const char* vec_doc[] = {
+      "Elementwise operations (add, mul, max, compare, convert, relu) per lane per cycle.",
+      "Transcendental operations (exp, tanh, erf, rsqrt, sigmoid) per lane per cycle.",
+      "Reduction steps (one element folded into a running sum or max) per lane per cycle."};
+  for (std::size_t i = 0; i < kNumVecClasses; ++i) {
+    add(at_most(above(real(fmt::format("core.vector_unit.ops_per_lane_per_cycle.{}", name_of(static_cast<VecClass>(i))),
+                           "op/lane/cycle", vec_doc[i],
+                           [i](auto& c) -> auto& { return c.core.vector_unit.ops_per_lane_per_cycle[i]; }),
+                      0),
+                64));
+  }
+
+  auto has_unified = [](const ArchConfig& c) { return !c.core.scratchpad.partitioned; };
+  auto has_parts = [](const ArchConfig& c) { return c.core.scratchpad.partitioned; };
+  {
+    Field f = integer("core.scratchpad.size_kib", "KiB",
+                      "Unified scratchpad per core, shared by all operands. Give this or `partitions`.",
+                      [](auto& c) -> auto& { return c.core.scratchpad.total_bytes; }, 1024.0);
+    f.present_in = has_unified;
+    add(at_most(at_least(optional(std::move(f), "the scratchpad is partitioned (core.scratchpad.partitions)"), 1),
+                1 << 24));
+  }
+  const char* part_name[] = {"inputs", "weights", "outputs"};
+  const char* part_doc[] = {"Partition for GEMM operand A (input activations).",
+                            "Partition for GEMM operand B (weights, or the second activation of a batched matmul).",
+                            "Partition for results staged for store or kept on chip for the next layer."};
+  for (int i = 0; i < 3; ++i) {
+    Field f = integer(fmt::format("core.scratchpad.partitions.{}_kib", part_name[i]), "KiB", part_doc[i],
+                      [i](auto& c) -> auto& {
+                        return i == 0 ? c.core.scratchpad.inputs_bytes
+                                      : (i == 1 ? c.core.scratchpad.weights_bytes : c.core.scratchpad.outputs_bytes);
+                      },
+                      1024.0);
+    f.present_in = has_parts;
+    add(at_most(at_least(optional(std::move(f), "the scratchpad is unified (core.scratchpad.size_kib)"), 1),
+                1 << 24));
+  }
+  add(at_most(at_least(integer("core.scratchpad.banks", "banks",
+                               "Independently accessible banks; the PE array and the DMA engine use different banks.",
+                               [](auto& c) -> auto& { return c.core.scratchpad.banks; }),
+                       1),
+              4096));
+  add(at_most(at_least(integer("core.scratchpad.bank_bytes_per_cycle", "B/cycle", "Read or write width of one bank.",
+                               [](auto& c) -> auto& { return c.core.scratchpad.bank_bytes_per_cycle; }),
+                       1),
+              1 << 20));
+  add(at_most(at_least(integer("core.accumulator_buffer.size_kib", "KiB",
+                               "Accumulator buffer per core: partial sums (accumulator datatype) of the output tiles "
+                               "in flight. Its port is as wide as the array has columns.",
+                               [](auto& c) -> auto& { return c.core.accumulator_buffer.bytes; }, 1024.0),
+                       1),
+              1 << 24));
+
+  // ---- interconnect ----
+  add(choice("interconnect.topology", {"bus", "crossbar", "mesh", "ring"},
+             "How cores reach the DRAM channels: one shared bus, a crossbar (a link per core), a 2D mesh with "
+             "XY routing, or a bidirectional ring (docs/ARCHITECTURE.md).",
+             [](auto& c) -> auto& { return c.interconnect.topology; }));
+  add(at_most(at_least(integer("interconnect.link_bytes_per_cycle", "B/cycle",
+                               "Bandwidth of one link (the whole bus, for `bus`), each direction.",
+                               [](auto& c) -> auto& { return c.interconnect.link_bytes_per_cycle; }),
+                       1),
+              1 << 20));
+  add(at_most(at_least(integer("interconnect.hop_latency_cycles", "cycles",
+                               "Latency of one router or bus traversal.",
+                               [](auto& c) -> auto& { return c.interconnect.hop_latency_cycles; }),
+                       0),
+              10000));
+  {
+    Field r = integer("interconnect.mesh.rows", "routers", "Rows of the mesh; rows x cols must equal `cores`.",
+                      [](auto& c) -> auto& { return c.interconnect.mesh_rows; });
+    r.present_in = [](const ArchConfig& c) { return c.interconnect.topology == Topology::Mesh; };
+    add(at_most(at_least(optional(std::move(r), "the topology is not a mesh"), 1), 4096));
+    Field k = integer("interconnect.mesh.cols", "routers", "Columns of the mesh.",
+                      [](auto& c) -> auto& { return c.interconnect.mesh_cols; });
+    k.present_in = [](const ArchConfig& c) { return c.interconnect.topology == Topology::Mesh; };
+    add(at_most(at_least(optional(std::move(k), "the topology is not a mesh"), 1), 4096));
+  }
+
+  // ---- DRAM ----
+  add(at_most(at_least(integer("dram.channels", "channels",
+                               "Independent channels; addresses interleave across them.",
+                               [](auto& c) -> auto& { return c.dram.channels; }),
+                       1),
+              1024));
+  add(at_most(above(real("dram.bandwidth_gb_per_s", "GB/s", "Peak bandwidth of all channels together (1 GB = 1e9 B).",
+                         [](auto& c) -> auto& { return c.dram.bandwidth_gb_per_s; }),
+                    0),
+              1e6));
+  add(at_most(at_least(real("dram.latency_ns", "ns", "Idle latency from request to first data.",
+                            [](auto& c) -> auto& { return c.dram.latency_ns; }),
+                       0),
+              1e6));
+  add(at_most(above(real("dram.capacity_gib", "GiB", "Capacity; a model whose tensors do not fit is an error.",
+                         [](auto& c) -> auto& { return c.dram.capacity_gib; }),
+                    0),
+              1e6));
+
+  // ---- energy (pJ) ----
+  add(optional(text("energy.technology",
+                    "Technology node whose documented defaults (docs/ENERGY_AREA.md) fill every energy key not "
+                    "given here. Without it every energy key is required.",
+                    [](auto& c) -> auto& { return c.energy.technology; }),
+               "no defaults: every energy key must be given"));
+  for (DType t : kOperandDTypes) {
+    std::size_t i = index_of(t);
+    Field f = real(fmt::format("energy.mac_pj.{}", name_of(t)), "pJ",
+                   fmt::format("Energy of one {} MAC including accumulation into the accumulator datatype.", name_of(t)),
+                   [i](auto& c) -> auto& { return c.energy.mac_pj[i]; });
+    f.for_dtype = t;
+    add(at_most(at_least(tech_default(std::move(f), "energy"), 0), 1e6));
+  }
+  struct E { const char* key; const char* unit; const char* doc; double EnergyConfig::*m; };
+  const E energy_keys[] = {
+      {"sram_read_pj_per_byte", "pJ/B", "Scratchpad read energy per byte.", &EnergyConfig::sram_read_pj_per_byte},
+      {"sram_write_pj_per_byte", "pJ/B", "Scratchpad write energy per byte.", &EnergyConfig::sram_write_pj_per_byte},
+      {"accumulator_pj_per_byte", "pJ/B", "Accumulator buffer read or write energy per byte.",
+       &EnergyConfig::accumulator_pj_per_byte},
+      {"dram_pj_per_byte", "pJ/B", "DRAM energy per byte transferred, I/O included.", &EnergyConfig::dram_pj_per_byte},
+      {"noc_pj_per_byte_hop", "pJ/(B*hop)", "Interconnect energy per byte per router or bus traversal.",
+       &EnergyConfig::noc_pj_per_byte_hop},
+      {"vector_op_pj", "pJ", "Energy of one vector-unit lane operation.", &EnergyConfig::vector_op_pj},
+      {"leakage_mw_per_mm2", "mW/mm2", "Static power per mm2 of area (1 mW = 1 pJ/ns).",
+       &EnergyConfig::leakage_mw_per_mm2},
+  };
+  for (const E& e : energy_keys) {
+    auto m = e.m;
+    add(at_most(at_least(tech_default(real(fmt::format("energy.{}", e.key), e.unit, e.doc,
+                                           [m](auto& c) -> auto& { return c.energy.*m; }),
+                                      "energy"),
+                         0),
+                1e9));
+  }
+
+  // ---- area (mm2) ----
+  add(optional(text("area.technology",
+                    "Technology node whose documented defaults (docs/ENERGY_AREA.md) fill every area key not given "
+                    "here. Without it every area key is required.",
+                    [](auto& c) -> auto& { return c.area.technology; }),
+               "no defaults: every area key must be given"));
+  for (DType t : kOperandDTypes) {
+    std::size_t i = index_of(t);
+    Field f = real(fmt::format("area.pe_mm2_per_mac.{}", name_of(t)), "mm2",
+                   fmt::format("PE datapath area per {} MAC/cycle. A PE's area is the largest, over the datatypes "
+                               "it supports, of this times its MACs/cycle.",
+                               name_of(t)),
+                   [i](auto& c) -> auto& { return c.area.pe_mm2_per_mac[i]; });
+    f.for_dtype = t;
+    add(at_most(at_least(tech_default(std::move(f), "area"), 0), 1e3));
+  }
+  add(at_most(at_least(tech_default(real("area.sram_mm2_per_kib", "mm2/KiB",
+                                         "SRAM macro area per KiB (scratchpad and accumulator buffer).",
+                                         [](auto& c) -> auto& { return c.area.sram_mm2_per_kib; }),
+                                    "area"),
+                       0),
+              1e3));
+  add(at_most(at_least(tech_default(real("area.vector_lane_mm2", "mm2", "Area of one vector-unit lane.",
+                                         [](auto& c) -> auto& { return c.area.vector_lane_mm2; }),
+                                    "area"),
+                       0),
+              1e3));
+  add(at_most(at_least(real("area.fixed_mm2", "mm2",
+                            "Everything else: control, DMA engines, interconnect, PHYs and I/O. Design specific, so "
+                            "no technology default.",
+                            [](auto& c) -> auto& { return c.area.fixed_mm2; }),
+                       0),
+              1e6));
+  return F;
+}
+
+std::string fmt_num(double x) { return fmt::format("{}", x); }
+
+}  // namespace
+
+std::string Field::type_name() const {
+  switch (type) {
+    case FieldType::Integer: return "integer";
+    case FieldType::Real: return "number";
+    case FieldType::Boolean: return "boolean";
+    case FieldType::Choice: return "choice";
+    case FieldType::Text: return "text";
+  }
+  return "?";
+}
+
+std::string Field::range_text() const {
+  if (type == FieldType::Choice) {
+    std::string s = "one of ";
+    for (std::size_t i = 0; i < choices.size(); ++i) s += (i ? "|" : "") + choices[i];
+    return s;
+  }
+  if (min && max) return fmt::format("{} {}, <= {}", min_exclusive ? ">" : ">=", fmt_num(*min), fmt_num(*max));
+  if (min) return fmt::format("{} {}", min_exclusive ? ">" : ">=", fmt_num(*min));
+  if (max) return fmt::format("<= {}", fmt_num(*max));
+  return "";
+}
+
+Schema::Schema(std::vector<Field> fields) : fields_(std::move(fields)) {}
+
+const Field* Schema::find(std::string_view path) const {
+  for (const auto& f : fields_)
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
+bool Schema::is_map_prefix(std::string_view prefix) const {
+  if (prefix.empty()) return true;
+  for (const auto& f : fields_)
+    if (f.path.size() > prefix.size() && f.path.compare(0, prefix.size(), prefix) == 0 && f.path[prefix.size()] == '.')
+      return true;
+  return false;
+}
+
+std::vector<std::string> Schema::child_names(std::string_view prefix) const {
+  std::vector<std::string> out;
+  std::size_t skip = prefix.empty() ? 0 : prefix.size() + 1;
+  for (const auto& f : fields_) {
+    if (!prefix.empty() && !(f.path.size() > prefix.size() && f.path.compare(0, prefix.size(), prefix) == 0 &&
+                             f.path[prefix.size()] == '.'))
+      continue;
+    std::string rest = f.path.substr(skip);
+    std::string head = rest.substr(0, rest.find('.'));
+    if (std::find(out.begin(), out.end(), head) == out.end()) out.push_back(head);
+  }
+  return out;
+}
+
+const Schema& arch_schema() {
+  static const Schema schema(build_fields());  // immutable after first use
+  return schema;
+}
+
+std::string schema_markdown() {
+  std::string s =
+      "# Architecture configuration reference\n\n"
+      "Generated from `arch/schema.cpp` by `npusim schema --markdown`; a test keeps this file equal to that "
+      "output. Every key is listed with its type, unit and legal range. *Required* keys must be given; "
+      "*optional* keys say what their absence means; *technology default* keys may be left out when "
+      "`energy.technology` / `area.technology` names a node (docs/ENERGY_AREA.md). Unknown keys, missing "
+      "required keys, wrong types and out-of-range values are errors reported as `file:line:column: key.path: "
+      "problem`.\n\n"
+      "| key | type | unit | range | presence | meaning |\n|---|---|---|---|---|---|\n";
+  for (const auto& f : arch_schema().fields()) {
+    std::string presence;
+    switch (f.presence) {
+      case Presence::Required: presence = "required"; break;
+      case Presence::Optional: presence = "optional: absent means " + f.absent_meaning; break;
+      case Presence::TechDefault:
+        presence = f.for_dtype ? "technology default (needed only if the datatype is supported)"
+                               : "technology default";
+        break;
+    }
+    s += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", f.path, f.type_name(), f.unit, f.range_text(), presence,
+                     f.doc);
+  }
+  return s;
+}
+
+}  // namespace npusim::arch

@@ -1,0 +1,11 @@
+#include "configs/embedded.h"
+
+namespace npusim {
+
+const EmbeddedText* find_arch_preset(std::string_view name) {
+  for (const auto& p : arch_presets())
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
+}  // namespace npusim

@@ -1,0 +1,169 @@
+// The workload graph IR: tensors (shape, dtype, kind) and operators with shape inference.
+// Builders validate their inputs and throw npusim::Error naming the op and the bad value, so a
+// malformed model never reaches the compiler.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "arch/dtype.h"
+
+namespace npusim::wl {
+
+using Shape = std::vector<std::int64_t>;
+using TensorId = std::int32_t;
+inline constexpr TensorId kNoTensor = -1;
+
+enum class TensorKind : std::uint8_t {
+  Input,       // model input, read from DRAM
+  Weight,      // parameter, read from DRAM
+  Activation,  // produced by an op
+  KvCache,     // persistent state read from DRAM (attention key/value cache)
+};
+std::string_view name_of(TensorKind k);
+
+struct Tensor {
+  std::string name;
+  Shape shape;
+  DType dtype = DType::Int8;
+  TensorKind kind = TensorKind::Activation;
+  std::int32_t producer = -1;  // op index, -1 for inputs/weights/caches
+  std::int64_t elements() const;  // checked: throws Error on 64-bit overflow
+  std::int64_t bytes() const;
+};
+
+enum class OpKind : std::uint8_t {
+  Conv2d, MatMul, BatchedMatMul, Elementwise, Pool, Softmax, Norm, Reshape, Transpose, Concat, Embedding,
+};
+std::string_view name_of(OpKind k);
+
+enum class EltFn : std::uint8_t { Add, Mul, Relu, Relu6, Gelu, Silu };
+std::string_view name_of(EltFn f);
+constexpr bool is_binary(EltFn f) { return f == EltFn::Add || f == EltFn::Mul; }
+
+enum class PoolFn : std::uint8_t { Max, Avg };
+enum class NormFn : std::uint8_t { LayerNorm, RmsNorm };
+
+struct Conv2dAttrs {
+  std::int64_t kh = 1, kw = 1;
+  std::int64_t stride_h = 1, stride_w = 1;
+  std::int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  std::int64_t dil_h = 1, dil_w = 1;
+  std::int64_t groups = 1;
+  bool bias = false;
+};
+struct MatMulAttrs {  // x[..., K] . W[K, N] (+ b[N])
+  bool bias = false;
+};
+struct BatchedMatMulAttrs {  // a[..., M, K] . b[..., K, N]; transpose_b: b is [..., N, K]
+  bool transpose_b = false;
+};
+struct EltwiseAttrs {
+  EltFn fn = EltFn::Add;
+};
+struct PoolAttrs {
+  PoolFn fn = PoolFn::Max;
+  std::int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0;
+};
+struct SoftmaxAttrs {};  // over the last axis
+struct NormAttrs {       // over the last axis
+  NormFn fn = NormFn::LayerNorm;
+};
+struct ReshapeAttrs {};
+struct TransposeAttrs {
+  std::vector<int> perm;
+};
+struct ConcatAttrs {
+  int axis = 0;
+};
+struct EmbeddingAttrs {};  // ids[...] -> out[..., D] from table[V, D]
+
+using OpAttrs = std::variant<Conv2dAttrs, MatMulAttrs, BatchedMatMulAttrs, EltwiseAttrs, PoolAttrs, SoftmaxAttrs,
+                             NormAttrs, ReshapeAttrs, TransposeAttrs, ConcatAttrs, EmbeddingAttrs>;
+
+struct Op {
+  std::string name;
+  OpKind kind = OpKind::Elementwise;
+  std::vector<TensorId> inputs;  // data inputs first, then weights (conv/matmul: x, W[, b])
+  TensorId output = kNoTensor;
+  OpAttrs attrs;
+  std::int64_t macs = 0;  // multiply-accumulates (0 for ops without a reduction product)
+
+  template <class A>
+  const A& as() const { return std::get<A>(attrs); }
+};
+
+class Graph {
+ public:
+  explicit Graph(std::string name, DType dtype = DType::Int8);
+
+  const std::string& name() const { return name_; }
+  DType dtype() const { return dtype_; }
+  const std::vector<Tensor>& tensors() const { return tensors_; }
+  const std::vector<Op>& ops() const { return ops_; }
+  const Tensor& tensor(TensorId id) const { return tensors_.at(static_cast<std::size_t>(id)); }
+  const Op& op(std::size_t i) const { return ops_.at(i); }
+  const std::vector<TensorId>& outputs() const { return outputs_; }
+  // Ops that read tensor `id`, in graph order.
+  std::vector<std::int32_t> consumers(TensorId id) const;
+
+  std::int64_t total_macs() const;
+  std::int64_t total_params() const;  // elements of Weight tensors
+
+  // ---- leaves ----
+  TensorId input(std::string name, Shape shape, std::optional<DType> dtype = std::nullopt);
+  TensorId weight(std::string name, Shape shape);
+  TensorId kv_cache(std::string name, Shape shape);
+
+  // ---- operators (each returns its output tensor) ----
+  struct ConvSpec {
+    std::int64_t out_channels = 0;
+    std::int64_t kh = 1, kw = 1;
+    std::int64_t stride = 1;
+    std::int64_t pad = 0;  // symmetric; use `padding` for asymmetric
+    std::int64_t dilation = 1;
+    std::int64_t groups = 1;
+    bool bias = false;
+    std::array<std::int64_t, 4> padding{-1, -1, -1, -1};  // top, bottom, left, right; -1 = use `pad`
+  };
+  // x: [N, C, H, W] -> [N, F, OH, OW]; creates the weight [F, C/groups, kh, kw] (and bias [F]).
+  TensorId conv2d(const std::string& name, TensorId x, const ConvSpec& spec);
+  // x: [..., K] -> [..., N]; creates W [K, N] (and b [N]).
+  TensorId matmul(const std::string& name, TensorId x, std::int64_t out_features, bool bias = false);
+  // x: [..., K] -> [..., N] with an existing weight [K, N] (tied weights are counted once).
+  TensorId matmul_with(const std::string& name, TensorId x, TensorId w, bool transpose_w = false);
+  TensorId batched_matmul(const std::string& name, TensorId a, TensorId b, bool transpose_b = false);
+  TensorId eltwise(const std::string& name, EltFn fn, TensorId a, TensorId b = kNoTensor);
+  TensorId pool(const std::string& name, PoolFn fn, TensorId x, std::int64_t k, std::int64_t stride, std::int64_t pad = 0);
+  TensorId global_avg_pool(const std::string& name, TensorId x);  // [N, C, H, W] -> [N, C, 1, 1]
+  TensorId softmax(const std::string& name, TensorId x);
+  TensorId norm(const std::string& name, NormFn fn, TensorId x);  // creates gamma (and beta for LayerNorm)
+  TensorId reshape(const std::string& name, TensorId x, Shape shape);
+  TensorId transpose(const std::string& name, TensorId x, std::vector<int> perm);
+  TensorId concat(const std::string& name, const std::vector<TensorId>& xs, int axis);
+  TensorId embedding(const std::string& name, TensorId ids, std::int64_t vocab, std::int64_t dim);
+  TensorId embedding_with(const std::string& name, TensorId ids, TensorId table);
+
+  void mark_output(TensorId t) { outputs_.push_back(t); }
+
+ private:
+  TensorId add_tensor(std::string name, Shape shape, DType dtype, TensorKind kind);
+  TensorId add_op(Op op, Shape out_shape, DType out_dtype);
+  const Tensor& checked(TensorId id, const std::string& op_name) const;
+
+  std::string name_;
+  DType dtype_;
+  std::vector<Tensor> tensors_;
+  std::vector<Op> ops_;
+  std::vector<TensorId> outputs_;
+};
+
+// "[1, 64, 56, 56]"
+std::string shape_str(const Shape& s);
+
+}  // namespace npusim::wl

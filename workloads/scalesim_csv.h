@@ -1,0 +1,24 @@
+// SCALE-Sim layer lists, so users of SCALE-Sim bring their workloads unchanged:
+//  - conv topology: "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
+//    Channels, Num Filter, Strides[, ...]" with SCALE-Sim's conventions: the IFMAP is taken as
+//    already padded (no padding is added) and OFMAP = floor((IFMAP - Filter) / Stride) + 1;
+//    a layer whose name contains "DP" is depthwise-separable per channel as in SCALE-Sim.
+//  - GEMM list: "Layer, M, N, K".
+// Each row becomes an independent layer reading its own input from DRAM.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "workloads/graph.h"
+#include "workloads/zoo.h"
+
+namespace npusim::wl {
+
+enum class CsvKind { ConvTopology, Gemm };
+
+// Throws Error "FILE:LINE: ..." for a malformed row or an unrecognised header.
+Graph read_scalesim_csv(std::string_view text, const std::string& file, const ModelParams& params);
+CsvKind detect_csv_kind(std::string_view header_line, const std::string& file);
+
+}  // namespace npusim::wl
