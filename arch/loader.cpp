@@ -200,7 +200,7 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
       tech[group] = n;
     } else {
       std::string known;
-      for (const auto& k : technology_names()) known += (known.empty() ? "" : ", ") + k;
+      for (const auto& k : technology_names()) known += fmt::format("{}{}", known.empty() ? "" : ", ", k);
       diags.push_back({it->second.key_loc, key, fmt::format("unknown technology '{}' (known: {})", name, known)});
     }
   }

@@ -1,0 +1,198 @@
+#include "compiler/compile.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "arch/checked.h"
+#include "arch/error.h"
+
+namespace npusim::compiler {
+
+namespace {
+
+// Layers with the same signature have the same mapping space and cost.
+std::string signature(const Layer& L, const MapRequest& r) {
+  std::string s = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", static_cast<int>(L.cls),
+                              static_cast<int>(L.op), L.G, L.M, L.N, L.K, L.a_bytes, L.b_bytes, L.out_bytes,
+                              L.side_per_elem_bytes, L.side_once_bytes, L.rows, L.row_elems, L.whole_rows,
+                              L.in_row_bytes, L.in_once_bytes, r.a_on_chip, r.out_on_chip);
+  for (std::size_t i = 0; i < L.ops_per_elem.size(); ++i) s += fmt::format("|{},{}", L.ops_per_elem[i], L.ops_per_row[i]);
+  if (L.conv) {
+    const auto& c = *L.conv;
+    s += fmt::format("|c{},{},{},{},{},{},{},{},{},{},{},{},{},{}", c.batch, c.in_h, c.in_w, c.out_h, c.out_w, c.kh, c.kw,
+                     c.stride_h, c.stride_w, c.pad_top, c.pad_left, c.dil_h, c.dil_w, c.channels);
+  }
+  return s;
+}
+
+struct Mapper {
+  const CostContext& ctx;
+  Objective objective;
+  std::map<std::string, MapResult> cache;
+
+  std::optional<MapResult> map(const Layer& L, bool a_on_chip, bool out_on_chip) {
+    MapRequest req{a_on_chip, out_on_chip, objective};
+    std::string key = signature(L, req);
+    if (auto it = cache.find(key); it != cache.end()) {
+      MapResult r = it->second;
+      r.evaluated = 0;
+      return r;
+    }
+    auto r = search_mapping(ctx, L, req);
+    if (r) cache.emplace(std::move(key), *r);
+    return r;
+  }
+};
+
+[[noreturn]] void no_fit(const CostContext& ctx, const Layer& L) {
+  // The smallest tile the search can issue, to tell the user how far off the buffers are.
+  Mapping m;
+  m.tg = 1;
+  m.tn = std::min<std::int64_t>(L.N, ctx.pe.cols);
+  if (L.conv) {
+    m.conv = true;
+    m.conv_m = {1, 1, 1};
+    m.tm = 1;
+    m.tc = 1;
+    m.tk = L.conv->kh * L.conv->kw;
+  } else {
+    m.tm = 1;
+    m.tk = std::min<std::int64_t>(L.K, ctx.pe.rows * ctx.pe.v);
+  }
+  const auto& A = *ctx.arch;
+  std::string need;
+  if (L.cls == LayerClass::Gemm) {
+    CoreProblem p = core_problems(L, Split::None, 1).front();
+    CoreEval e = gemm_order_phase(ctx, L, m, gemm_tile_phase(ctx, L, m, p));
+    need = fmt::format("; its smallest tile needs {} B of scratchpad and {} B of accumulator buffer", e.buf.spad_total(),
+                       e.buf.acc_total());
+  }
+  throw Error(fmt::format("layer '{}': no mapping fits the buffers of '{}' (scratchpad {} B, accumulator buffer {} B){}",
+                          L.name, A.name, A.core.scratchpad.total_bytes, A.core.accumulator_buffer.bytes, need));
+}
+
+// The tensor a layer streams as its first operand (A of a GEMM, the input of a vector layer).
+wl::TensorId first_input(const Layer& L) {
+  if (L.cls == LayerClass::Gemm) return L.a;
+  return L.inputs.size() == 1 ? L.inputs.front() : wl::kNoTensor;
+}
+
+bool is_graph_output(const wl::Graph& g, wl::TensorId t) {
+  return std::find(g.outputs().begin(), g.outputs().end(), t) != g.outputs().end();
+}
+
+void apply_inter_layer_reuse(CompiledModel& cm, Mapper& mapper) {
+  auto& layers = cm.layers;
+  const auto& lg = cm.lowered;
+  for (std::size_t i = 0; i + 1 < layers.size(); ++i) {
+    CompiledLayer& P = layers[i];
+    CompiledLayer& C = layers[i + 1];
+    if (P.layer.cls == LayerClass::Gather || C.layer.cls == LayerClass::Gather) continue;
+    if (is_graph_output(cm.graph, P.layer.out)) continue;
+    // C must be the only reader of P's output, and read it as its streamed operand only.
+    const wl::TensorId in = first_input(C.layer);
+    if (in == wl::kNoTensor || lg.producer[static_cast<std::size_t>(in)] != static_cast<std::int32_t>(i)) continue;
+    bool only_reader = true;
+    for (std::size_t j = 0; j < layers.size(); ++j) {
+      if (j == i + 1) continue;
+      if (std::find(layers[j].layer.deps.begin(), layers[j].layer.deps.end(), static_cast<std::int32_t>(i)) !=
+          layers[j].layer.deps.end())
+        only_reader = false;
+    }
+    const Layer& cl = C.layer;
+    if (cl.b != wl::kNoTensor && lg.producer[static_cast<std::size_t>(cl.b)] == static_cast<std::int32_t>(i)) only_reader = false;
+    for (wl::TensorId t : cl.side_inputs)
+      if (lg.producer[static_cast<std::size_t>(t)] == static_cast<std::int32_t>(i)) only_reader = false;
+    if (!only_reader) continue;
+    // A tensor the producer cannot write in one piece (a view of several) stays in DRAM.
+    if (cl.cls == LayerClass::Gemm && cl.a_bytes != P.layer.out_bytes && !cl.conv) continue;
+
+    auto np = mapper.map(P.layer, P.mapping.a_on_chip, true);
+    auto nc = mapper.map(C.layer, true, C.mapping.out_on_chip);
+    if (!np || !nc) continue;
+    if (cm.arch->cores > 1) {
+      // Each core keeps its own rows; the consumer must take the same rows and need no halo.
+      const bool rows_split = np->mapping.split == nc->mapping.split &&
+                              (np->mapping.split == Split::M || np->mapping.split == Split::None) &&
+                              np->mapping.cores == nc->mapping.cores;
+      const bool halo = cl.conv && (cl.conv->kh > 1 || cl.conv->kw > 1);
+      if (!rows_split || halo) continue;
+    }
+    const std::int64_t old_cycles = P.cost.cycles + C.cost.cycles;
+    const std::int64_t new_cycles = np->cost.cycles + nc->cost.cycles;
+    const std::int64_t old_dram = P.cost.dram_bytes() + C.cost.dram_bytes();
+    const std::int64_t new_dram = np->cost.dram_bytes() + nc->cost.dram_bytes();
+    if (new_cycles > old_cycles || new_dram >= old_dram) continue;
+    P.dram_bytes_saved += P.cost.dram_bytes() - np->cost.dram_bytes();
+    C.dram_bytes_saved += C.cost.dram_bytes() - nc->cost.dram_bytes();
+    P.mapping = np->mapping, P.cost = np->cost, P.evaluated += np->evaluated;
+    C.mapping = nc->mapping, C.cost = nc->cost, C.evaluated += nc->evaluated;
+  }
+}
+
+}  // namespace
+
+CompiledModel compile(wl::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt, std::int64_t batch,
+                      std::int64_t tokens) {
+  CostContext ctx = CostContext::make(arch, g.dtype());
+  CompiledModel cm{std::move(g), arch, std::move(ctx), opt, batch, tokens, {}, {}};
+
+  // Every tensor lives in DRAM at some point: the model must fit.
+  std::int64_t bytes = 0;
+  for (const auto& t : cm.graph.tensors()) bytes = checked_add(bytes, t.bytes(), "model size");
+  const double capacity = arch->dram.capacity_gib * 1024.0 * 1024.0 * 1024.0;
+  if (double(bytes) > capacity)
+    throw Error(fmt::format("model '{}': its tensors need {:.2f} GiB of DRAM, '{}' has {} GiB (dram.capacity_gib)",
+                            cm.graph.name(), double(bytes) / (1024.0 * 1024.0 * 1024.0), arch->name,
+                            arch->dram.capacity_gib));
+
+  cm.lowered = lower(cm.graph);
+  Mapper mapper{cm.ctx, opt.objective, {}};
+  for (const Layer& L : cm.lowered.layers) {
+    auto r = mapper.map(L, false, false);
+    if (!r) no_fit(cm.ctx, L);
+    cm.layers.push_back(CompiledLayer{L, r->mapping, r->cost, 0, r->evaluated});
+  }
+  if (opt.inter_layer_reuse) apply_inter_layer_reuse(cm, mapper);
+  return cm;
+}
+
+ModelTotals CompiledModel::totals() const {
+  ModelTotals t;
+  for (const auto& l : layers) {
+    const LayerCost& c = l.cost;
+    t.cycles += c.cycles;
+    t.compute_cycles += c.compute_cycles;
+    t.macs += c.macs;
+    for (std::size_t i = 0; i < kNumStalls; ++i) t.stalls[i] += c.stalls[i];
+    t.dram_read_bytes += c.dram_read_bytes;
+    t.dram_write_bytes += c.dram_write_bytes;
+    t.sram_bytes += c.sram_bytes();
+    t.acc_bytes += c.acc_bytes;
+    t.noc_byte_hops += c.noc_byte_hops;
+    t.dram_bytes_saved += l.dram_bytes_saved;
+    t.energy.mac += c.energy.mac;
+    t.energy.sram += c.energy.sram;
+    t.energy.accumulator += c.energy.accumulator;
+    t.energy.dram += c.energy.dram;
+    t.energy.noc += c.energy.noc;
+    t.energy.vector += c.energy.vector;
+    t.energy.leakage += c.energy.leakage;
+  }
+  const auto& A = *arch;
+  t.seconds = double(t.cycles) * A.cycle_ns() * 1e-9;
+  const double peak = double(A.peak_macs_per_cycle(ctx.dtype));
+  t.utilization = t.cycles > 0 ? double(t.macs) / (double(t.cycles) * peak) : 0;
+  if (t.seconds > 0) {
+    t.tops = 2.0 * double(t.macs) / t.seconds * 1e-12;
+    t.inferences_per_s = double(batch) / t.seconds;
+    t.tokens_per_s = double(tokens) / t.seconds;
+  }
+  const double joules = t.energy.total() * 1e-12;
+  t.tops_per_watt = joules > 0 ? 2.0 * double(t.macs) / joules * 1e-12 : 0;
+  return t;
+}
+
+}  // namespace npusim::compiler

@@ -1,0 +1,65 @@
+// The compiler pipeline: graph -> layers (lowering, fusion of elementwise ops) -> per-layer
+// mapping search -> inter-layer reuse -> per-layer analytic cost. Pure C++, no SystemC.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/arch_config.h"
+#include "compiler/cost_model.h"
+#include "compiler/layer.h"
+#include "compiler/mapper.h"
+#include "workloads/graph.h"
+
+namespace npusim::compiler {
+
+struct CompileOptions {
+  // Keep a layer's output on chip when it fits next to its consumer's working set, so the
+  // consumer reads it from SRAM instead of DRAM (inter-layer reuse, "layer fusion").
+  bool inter_layer_reuse = true;
+  Objective objective = Objective::Latency;
+};
+
+struct CompiledLayer {
+  Layer layer;
+  Mapping mapping;
+  LayerCost cost;
+  std::int64_t dram_bytes_saved = 0;  // by inter-layer reuse, vs. the layer mapped on its own
+  std::int64_t evaluated = 0;         // mappings the search scored (0 when reused from a twin layer)
+};
+
+struct ModelTotals {
+  std::int64_t cycles = 0, compute_cycles = 0, macs = 0;
+  std::array<std::int64_t, kNumStalls> stalls{};
+  std::int64_t dram_read_bytes = 0, dram_write_bytes = 0, sram_bytes = 0, acc_bytes = 0;
+  std::int64_t dram_bytes_saved = 0;
+  double noc_byte_hops = 0;
+  EnergyBreakdown energy;
+  double seconds = 0;        // cycles at the clock
+  double utilization = 0;    // MACs / (cycles x peak MACs per cycle)
+  double tops = 0;           // 2 ops per MAC
+  double tops_per_watt = 0;
+  double inferences_per_s = 0;  // batches per second x batch
+  double tokens_per_s = 0;      // for sequence models: tokens processed per second
+};
+
+struct CompiledModel {
+  wl::Graph graph;
+  arch::ArchConfigPtr arch;
+  CostContext ctx;
+  CompileOptions options;
+  std::int64_t batch = 1;
+  std::int64_t tokens = 0;  // tokens per inference (sequence models), 0 otherwise
+  LayerGraph lowered;
+  std::vector<CompiledLayer> layers;
+
+  ModelTotals totals() const;
+};
+
+// Compiles `g` for `arch`. Throws Error when a layer fits no mapping (naming the layer, the
+// smallest buffer it needs and what the architecture has).
+CompiledModel compile(wl::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt = {}, std::int64_t batch = 1,
+                      std::int64_t tokens = 0);
+
+}  // namespace npusim::compiler

@@ -1,0 +1,149 @@
+// The analytic cost model: a pure function from (architecture, layer, mapping) to cycles,
+// traffic per memory level, stalls and energy. No SystemC; usable from any thread.
+//
+// Per core, the layer is a loop nest g > o0 > o1 > o2 over tiles (order o = a permutation of
+// m, n, k). An operand tile is (re)loaded when its indices change between consecutive steps,
+// except a resident operand, which is loaded once per slice. Remainder tiles are counted
+// exactly, as classes of (size, count). Cycles are the largest of the per-core PE, vector-unit
+// and scratchpad times and the shared DRAM and interconnect times, plus the exposed prologue
+// (first loads) and epilogue (last post-processing and store). docs/MAPPING.md derives it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "arch/arch_config.h"
+#include "arch/interconnect.h"
+#include "compiler/layer.h"
+#include "compiler/mapping.h"
+#include "compiler/pe_timing.h"
+
+namespace npusim::compiler {
+
+// Architecture figures the model needs, derived once per compile.
+struct CostContext {
+  arch::ArchConfigPtr arch;
+  DType dtype = DType::Int8;  // operand datatype of the workload
+  PeGeometry pe;
+  arch::NocModel noc;
+  double dram_bytes_per_cycle = 0;
+  std::int64_t dram_latency = 0;
+  std::int64_t spad_bytes_per_cycle = 0;
+
+  static CostContext make(arch::ArchConfigPtr arch, DType dtype);
+  std::int64_t operand_bytes() const { return bytes_of(dtype); }
+  std::int64_t acc_bytes() const { return bytes_of(arch->datatypes.accumulator); }
+};
+
+enum class Stall : std::uint8_t { Dram, Interconnect, SramBank, VectorUnit, Sync };
+inline constexpr std::size_t kNumStalls = 5;
+std::string_view name_of(Stall s);
+
+struct EnergyBreakdown {
+  double mac = 0, sram = 0, accumulator = 0, dram = 0, noc = 0, vector = 0, leakage = 0;
+  double total() const { return mac + sram + accumulator + dram + noc + vector + leakage; }
+};
+
+// Scratchpad and accumulator-buffer use of one core (bytes).
+struct BufferPlan {
+  std::int64_t a_slot = 0, a_slots = 0;      // operand A tiles
+  std::int64_t b_slot = 0, b_slots = 0;      // operand B tiles
+  std::int64_t out_slot = 0, out_slots = 0;  // output tiles staged for store (or side inputs)
+  std::int64_t acc_slot = 0, acc_slots = 0;  // accumulator buffer
+  std::int64_t reserved_in = 0;              // A kept on chip by the previous layer
+  std::int64_t reserved_out = 0;             // output kept on chip for the next layer
+  std::int64_t spad_a() const { return a_slot * a_slots + reserved_in; }
+  std::int64_t spad_b() const { return b_slot * b_slots; }
+  std::int64_t spad_out() const { return out_slot * out_slots + reserved_out; }
+  std::int64_t spad_total() const { return spad_a() + spad_b() + spad_out(); }
+  std::int64_t acc_total() const { return acc_slot * acc_slots; }
+};
+
+struct LayerCost {
+  std::int64_t cycles = 0;
+  std::int64_t compute_cycles = 0;  // PE-array time of the busiest core, memory ideal
+  std::array<std::int64_t, kNumStalls> stalls{};  // sums to cycles - compute_cycles
+  // Roofs (cycles) the estimate took the maximum of, and the exposed ends.
+  double roof_compute = 0, roof_vector = 0, roof_sram = 0, roof_dram = 0, roof_noc = 0;
+  std::int64_t prologue = 0, epilogue = 0;
+
+  std::int64_t macs = 0;
+  std::int64_t tiles = 0;  // compute (or vector) tiles, all cores
+  std::int64_t folds = 0;
+  std::int64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  std::int64_t compulsory_dram_bytes = 0;  // every input read once, the output written once
+  std::int64_t sram_read_bytes = 0, sram_write_bytes = 0;  // scratchpad
+  std::int64_t acc_bytes = 0;                              // accumulator buffer reads + writes
+  double noc_byte_hops = 0;
+  VecOps vector_ops{};
+  BufferPlan buffers;  // of the busiest core
+  EnergyBreakdown energy;
+
+  std::int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
+  std::int64_t sram_bytes() const { return sram_read_bytes + sram_write_bytes; }
+};
+
+// What one core computes of a layer (offsets locate it in the layer).
+struct CoreProblem {
+  std::int64_t G = 1, M = 0, N = 0, K = 0;
+  std::int64_t g0 = 0, m0 = 0, n0 = 0;
+  // conv: images [img0, img0 + images) x output rows [oh0, oh0 + out_rows) x all columns
+  std::int64_t img0 = 0, images = 0, oh0 = 0, out_rows = 0;
+};
+
+// The shares of a layer under a split (one per core used).
+std::vector<CoreProblem> core_problems(const Layer& L, Split split, std::int32_t cores);
+
+// Cost of `m` for layer `L`, or nullopt if the buffers do not fit. `exact`: evaluate every
+// core's own share; otherwise the largest share stands for all (the search's fast path).
+std::optional<LayerCost> evaluate(const CostContext& ctx, const Layer& L, const Mapping& m, bool exact = true);
+
+// ---- the two phases evaluate() is made of, exposed for the mapper's search ----
+
+// Everything about one core's share that depends on the tile sizes only.
+struct TilePhase {
+  std::array<std::int64_t, 4> trips{};  // g, m, n, k tile counts (m, n, k in dimension order)
+  std::int64_t nm = 0, nn = 0, nk = 0, ng = 0;
+  std::int64_t a_tile = 0, b_tile = 0, out_elems_tile = 0;
+  std::int64_t a_tiles_bytes = 0, b_tiles_bytes = 0, out_elems = 0;
+  std::int64_t compute = 0, folds = 0, tiles = 0, macs = 0;
+  std::int64_t pe_a = 0, pe_b = 0, pe_acc = 0;  // scratchpad reads / accumulator traffic (elements)
+  std::int64_t vector = 0, last_vector = 0;
+};
+TilePhase gemm_tile_phase(const CostContext& ctx, const Layer& L, const Mapping& m, const CoreProblem& p);
+// Trip counts g, o0, o1, o2 of the loop nest under an order.
+std::array<std::int64_t, 4> loop_trips(const TilePhase& t, const LoopOrder& order);
+
+// Per-core totals of a mapping (tile phase + loop order, residency and on-chip choices).
+struct CoreEval {
+  std::int64_t compute = 0, vector = 0, folds = 0, tiles = 0, macs = 0;
+  std::int64_t dram_r = 0, dram_w = 0, spad_r = 0, spad_w = 0, acc = 0;
+  std::int64_t first_load = 0, last_store = 0, last_vector = 0;
+  BufferPlan buf;
+  VecOps vops{};
+  bool fits = true;
+};
+CoreEval gemm_order_phase(const CostContext& ctx, const Layer& L, const Mapping& m, const TilePhase& t);
+CoreEval stream_core(const CostContext& ctx, const Layer& L, const Mapping& m, const CoreProblem& p);
+
+// Combines per-core evaluations into the layer's cost. evals[i] stands for weights[i] cores.
+LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, const std::vector<CoreEval>& evals,
+                  const std::vector<std::int32_t>& weights);
+
+// Reload factor of an operand under a loop order (trip counts g, o0, o1, o2): how many times
+// each of its distinct tiles is loaded. For C it is the number of visits per output tile.
+std::int64_t reload_factor(Operand x, const std::array<std::int64_t, 4>& trips, const LoopOrder& order,
+                           Resident resident);
+
+// Tiles of operand x that a resident slice holds (see docs/MAPPING.md).
+std::int64_t resident_slice_tiles(Operand x, const std::array<std::int64_t, 4>& trips, const LoopOrder& order);
+
+bool relevant(Operand x, Dim d);
+
+// Number of input rows (or columns) in [0, in) read by output rows [o0, o0 + n) of a conv.
+std::int64_t conv_span(std::int64_t in, std::int64_t o0, std::int64_t n, std::int64_t k, std::int64_t stride,
+                       std::int64_t pad, std::int64_t dil);
+
+}  // namespace npusim::compiler

@@ -1,0 +1,310 @@
+#include "compiler/layer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "arch/checked.h"
+#include "arch/error.h"
+
+namespace npusim::compiler {
+
+using wl::OpKind;
+using wl::TensorId;
+
+std::string_view name_of(LayerClass c) {
+  switch (c) {
+    case LayerClass::Gemm: return "gemm";
+    case LayerClass::Vector: return "vector";
+    case LayerClass::Gather: return "gather";
+    case LayerClass::DataMove: return "datamove";
+  }
+  return "?";
+}
+
+VecOps eltwise_ops(wl::EltFn fn) {
+  // {elementwise, transcendental, reduction} lane operations per element.
+  switch (fn) {
+    case wl::EltFn::Add:
+    case wl::EltFn::Mul:
+    case wl::EltFn::Relu: return {1, 0, 0};
+    case wl::EltFn::Relu6: return {2, 0, 0};
+    case wl::EltFn::Gelu: return {7, 1, 0};  // tanh approximation: 7 mul/add + tanh
+    case wl::EltFn::Silu: return {3, 1, 0};  // x * 1/(1+exp(-x))
+  }
+  return {0, 0, 0};
+}
+
+namespace {
+
+void add_ops(VecOps& acc, const VecOps& more) {
+  for (std::size_t i = 0; i < acc.size(); ++i) acc[i] += more[i];
+}
+
+// Bytes of a conv input actually read: input rows and columns touched by some kernel tap.
+std::int64_t touched(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride, std::int64_t pad,
+                     std::int64_t dil) {
+  std::vector<bool> used(static_cast<std::size_t>(in), false);
+  for (std::int64_t o = 0; o < out; ++o)
+    for (std::int64_t r = 0; r < k; ++r) {
+      std::int64_t p = o * stride - pad + r * dil;
+      if (p >= 0 && p < in) used[static_cast<std::size_t>(p)] = true;
+    }
+  return std::count(used.begin(), used.end(), true);
+}
+
+bool is_gemm(OpKind k) { return k == OpKind::Conv2d || k == OpKind::MatMul || k == OpKind::BatchedMatMul; }
+
+}  // namespace
+
+VecOps Layer::vector_ops() const {
+  VecOps v{};
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = checked_add(checked_mul(ops_per_elem[i], out_elems, name), checked_mul(ops_per_row[i], rows, name), name);
+  return v;
+}
+
+LayerGraph lower(const wl::Graph& g) {
+  LayerGraph lg;
+  const auto& tensors = g.tensors();
+  lg.producer.assign(tensors.size(), -1);
+  lg.is_view.assign(tensors.size(), false);
+  // tensor -> layers producing it once views are resolved (a concat has several)
+  std::vector<std::vector<std::int32_t>> producers(tensors.size());
+
+  auto consumers_of = [&](TensorId t) { return g.consumers(t); };
+  auto deps_of = [&](const std::vector<TensorId>& ins) {
+    std::vector<std::int32_t> d;
+    for (TensorId t : ins)
+      for (std::int32_t p : producers[static_cast<std::size_t>(t)])
+        if (std::find(d.begin(), d.end(), p) == d.end()) d.push_back(p);
+    std::sort(d.begin(), d.end());
+    return d;
+  };
+  auto set_output = [&](std::int32_t layer, TensorId t) {
+    producers[static_cast<std::size_t>(t)] = {layer};
+    lg.producer[static_cast<std::size_t>(t)] = layer;
+  };
+
+  std::vector<bool> done(g.ops().size(), false);
+  for (std::size_t i = 0; i < g.ops().size(); ++i) {
+    if (done[i]) continue;
+    const wl::Op& op = g.op(i);
+    const wl::Tensor& out_t = g.tensor(op.output);
+
+    // Views: no data movement, the output aliases its inputs.
+    bool view = op.kind == OpKind::Reshape || op.kind == OpKind::Concat;
+    if (op.kind == OpKind::Transpose) {
+      // A layout transpose next to a GEMM is absorbed by the DMA addressing of that GEMM.
+      bool near_gemm = false;
+      const wl::Tensor& in_t = g.tensor(op.inputs[0]);
+      if (in_t.producer >= 0 && is_gemm(g.op(static_cast<std::size_t>(in_t.producer)).kind)) near_gemm = true;
+      for (std::int32_t c : consumers_of(op.output))
+        if (is_gemm(g.op(static_cast<std::size_t>(c)).kind)) near_gemm = true;
+      view = near_gemm;
+    }
+    if (view) {
+      std::vector<std::int32_t> src;
+      for (TensorId t : op.inputs)
+        for (std::int32_t p : producers[static_cast<std::size_t>(t)])
+          if (std::find(src.begin(), src.end(), p) == src.end()) src.push_back(p);
+      producers[static_cast<std::size_t>(op.output)] = src;
+      lg.producer[static_cast<std::size_t>(op.output)] = src.size() == 1 ? src.front() : -1;
+      lg.is_view[static_cast<std::size_t>(op.output)] = true;
+      done[i] = true;
+      continue;
+    }
+
+    Layer L;
+    L.name = op.name;
+    L.op = op.kind;
+    L.graph_ops = {static_cast<std::int32_t>(i)};
+    L.dtype = g.dtype();
+    L.macs = op.macs;
+    switch (op.kind) {
+      case OpKind::Conv2d: {
+        const auto& a = op.as<wl::Conv2dAttrs>();
+        const wl::Tensor& x = g.tensor(op.inputs[0]);
+        ConvGeometry cg;
+        cg.batch = x.shape[0];
+        cg.in_h = x.shape[2], cg.in_w = x.shape[3];
+        cg.out_h = out_t.shape[2], cg.out_w = out_t.shape[3];
+        cg.kh = a.kh, cg.kw = a.kw, cg.stride_h = a.stride_h, cg.stride_w = a.stride_w;
+        cg.pad_top = a.pad_top, cg.pad_left = a.pad_left, cg.dil_h = a.dil_h, cg.dil_w = a.dil_w;
+        cg.channels = x.shape[1] / a.groups;
+        L.cls = LayerClass::Gemm;
+        L.conv = cg;
+        L.G = a.groups;
+        L.M = checked_product({cg.batch, cg.out_h, cg.out_w}, op.name);
+        L.N = out_t.shape[1] / a.groups;
+        L.K = checked_product({cg.channels, cg.kh, cg.kw}, op.name);
+        L.a = op.inputs[0];
+        L.b = op.inputs[1];
+        const std::int64_t rows = touched(cg.in_h, cg.out_h, cg.kh, cg.stride_h, cg.pad_top, cg.dil_h);
+        const std::int64_t cols = touched(cg.in_w, cg.out_w, cg.kw, cg.stride_w, cg.pad_left, cg.dil_w);
+        L.a_bytes = checked_product({cg.batch, x.shape[1], rows, cols, bytes_of(x.dtype)}, op.name);
+        L.b_bytes = g.tensor(L.b).bytes();
+        if (a.bias) L.side_inputs.push_back(op.inputs[2]);
+        break;
+      }
+      case OpKind::MatMul: {
+        const wl::Tensor& x = g.tensor(op.inputs[0]);
+        const wl::Tensor& w = g.tensor(op.inputs[1]);
+        L.cls = LayerClass::Gemm;
+        L.K = x.shape.back();
+        L.N = out_t.shape.back();
+        L.M = x.elements() / L.K;
+        L.a = op.inputs[0];
+        L.b = op.inputs[1];
+        L.a_bytes = x.bytes();
+        L.b_bytes = w.bytes();
+        if (op.as<wl::MatMulAttrs>().bias) L.side_inputs.push_back(op.inputs[2]);
+        break;
+      }
+      case OpKind::BatchedMatMul: {
+        const wl::Tensor& x = g.tensor(op.inputs[0]);
+        const wl::Tensor& y = g.tensor(op.inputs[1]);
+        const std::size_t r = x.shape.size();
+        L.cls = LayerClass::Gemm;
+        L.M = x.shape[r - 2];
+        L.K = x.shape[r - 1];
+        L.N = out_t.shape[r - 1];
+        L.G = x.elements() / (L.M * L.K);
+        L.a = op.inputs[0];
+        L.b = op.inputs[1];
+        L.a_bytes = x.bytes();
+        L.b_bytes = y.bytes();
+        break;
+      }
+      case OpKind::Elementwise: {
+        const auto fn = op.as<wl::EltwiseAttrs>().fn;
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        add_ops(L.ops_per_elem, eltwise_ops(fn));
+        break;
+      }
+      case OpKind::Pool: {
+        const auto& a = op.as<wl::PoolAttrs>();
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        // Each output element folds kh*kw inputs; average pooling scales once more.
+        add_ops(L.ops_per_elem, {a.fn == wl::PoolFn::Avg ? 1 : 0, 0, a.kh * a.kw});
+        L.rows = out_t.shape[0] * out_t.shape[1];  // one (image, channel) plane per row
+        L.row_elems = out_t.shape[2] * out_t.shape[3];
+        L.whole_rows = true;  // a window needs its neighbours: planes are not split
+        break;
+      }
+      case OpKind::Softmax: {
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        L.whole_rows = true;
+        add_ops(L.ops_per_elem, {2, 1, 2});  // max, sub, exp, sum, scale
+        break;
+      }
+      case OpKind::Norm: {
+        const bool ln = op.as<wl::NormAttrs>().fn == wl::NormFn::LayerNorm;
+        L.cls = LayerClass::Vector;
+        L.inputs = {op.inputs[0]};
+        for (std::size_t k = 1; k < op.inputs.size(); ++k) L.side_inputs.push_back(op.inputs[k]);
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        // LayerNorm: mean and variance reductions, centre, square, scale, gamma, beta.
+        // RMSNorm: sum of squares, square, scale, gamma. One rsqrt per row.
+        L.whole_rows = true;
+        add_ops(L.ops_per_elem, ln ? VecOps{5, 0, 2} : VecOps{3, 0, 1});
+        add_ops(L.ops_per_row, {0, 1, 0});
+        break;
+      }
+      case OpKind::Embedding: {
+        L.cls = LayerClass::Gather;
+        L.inputs = {op.inputs[0]};
+        L.side_inputs = {};
+        L.rows = g.tensor(op.inputs[0]).elements();
+        L.row_elems = out_t.shape.back();
+        break;
+      }
+      case OpKind::Transpose: {
+        L.cls = LayerClass::DataMove;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        break;
+      }
+      case OpKind::Reshape:
+      case OpKind::Concat: break;  // handled as views above
+    }
+
+    // Fuse following elementwise ops into this layer while legal: the tensor being extended has
+    // exactly one consumer, an elementwise op, and the result keeps its shape.
+    TensorId cur = op.output;
+    while (true) {
+      const wl::Tensor& ct = g.tensor(cur);
+      auto cons = consumers_of(cur);
+      if (cons.size() != 1 || std::find(g.outputs().begin(), g.outputs().end(), cur) != g.outputs().end()) break;
+      const wl::Op& next = g.op(static_cast<std::size_t>(cons[0]));
+      if (next.kind != OpKind::Elementwise || done[static_cast<std::size_t>(cons[0])]) break;
+      if (g.tensor(next.output).shape != ct.shape) break;
+      if (L.cls != LayerClass::Gemm && L.cls != LayerClass::Vector) break;
+      // A binary op's other operand must already exist (produced before this layer).
+      bool ok = true;
+      for (TensorId t : next.inputs)
+        if (t != cur && g.tensor(t).producer >= static_cast<std::int32_t>(i)) ok = false;
+      if (!ok) break;
+      for (TensorId t : next.inputs)
+        if (t != cur) L.side_inputs.push_back(t);
+      add_ops(L.ops_per_elem, eltwise_ops(next.as<wl::EltwiseAttrs>().fn));
+      L.graph_ops.push_back(cons[0]);
+      L.fused.push_back(next.name);
+      done[static_cast<std::size_t>(cons[0])] = true;
+      cur = next.output;
+    }
+    L.out = cur;
+    L.out_bytes = g.tensor(cur).bytes();
+    L.out_elems = g.tensor(cur).elements();
+    for (TensorId t : L.side_inputs) {
+      const wl::Tensor& st = g.tensor(t);
+      L.side_bytes = checked_add(L.side_bytes, st.bytes(), L.name);
+      if (st.elements() == L.out_elems)
+        L.side_per_elem_bytes += bytes_of(st.dtype);
+      else
+        L.side_once_bytes = checked_add(L.side_once_bytes, st.bytes(), L.name);
+    }
+    for (TensorId t : L.inputs) {
+      const wl::Tensor& it = g.tensor(t);
+      L.in_bytes = checked_add(L.in_bytes, it.bytes(), L.name);
+      if (it.elements() % L.rows == 0 && it.elements() / L.rows >= L.row_elems)
+        L.in_row_bytes += it.bytes() / L.rows;
+      else
+        L.in_once_bytes = checked_add(L.in_once_bytes, it.bytes(), L.name);
+    }
+    if (L.cls == LayerClass::Gather) {  // one id and one table row per output row, not the table
+      const wl::Tensor& ids = g.tensor(op.inputs[0]);
+      L.in_row_bytes = bytes_of(ids.dtype) + L.row_elems * bytes_of(g.tensor(op.inputs[1]).dtype);
+      L.in_once_bytes = 0;
+      L.in_bytes = checked_mul(L.rows, L.in_row_bytes, L.name);
+    }
+    if (L.cls == LayerClass::Gemm) {
+      // The accumulator is converted to the output datatype on the way out: one op per element.
+      add_ops(L.ops_per_elem, {1, 0, 0});
+      if (!L.side_inputs.empty() && op.inputs.size() > 2 && L.side_inputs.front() == op.inputs[2])
+        add_ops(L.ops_per_elem, {1, 0, 0});  // bias add
+    }
+    std::vector<TensorId> reads = L.inputs;
+    if (L.a != wl::kNoTensor) reads.push_back(L.a);
+    if (L.b != wl::kNoTensor) reads.push_back(L.b);
+    reads.insert(reads.end(), L.side_inputs.begin(), L.side_inputs.end());
+    L.deps = deps_of(reads);
+    const auto idx = static_cast<std::int32_t>(lg.layers.size());
+    set_output(idx, op.output);
+    set_output(idx, cur);
+    lg.layers.push_back(std::move(L));
+    done[i] = true;
+  }
+  return lg;
+}
+
+}  // namespace npusim::compiler

@@ -1,0 +1,26 @@
+# Runs one npusim command line and checks its exit code and output.
+#   -DNPUSIM=<binary> -DARGS=<;-list> -DEXPECT=ok|error -DMATCH=<regex> [-DOUT_MATCH=<regex>]
+# An error must exit with 1 (a user error, not a crash or a signal), print exactly one line on
+# stderr, and that line must match MATCH.
+execute_process(COMMAND ${NPUSIM} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REPLACE ";" " " cmdline "${ARGS}")
+if(EXPECT STREQUAL "ok")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "npusim ${cmdline}: exit ${rc}\n${err}")
+  endif()
+  if(DEFINED OUT_MATCH AND NOT out MATCHES "${OUT_MATCH}")
+    message(FATAL_ERROR "npusim ${cmdline}: stdout does not match '${OUT_MATCH}':\n${out}")
+  endif()
+else()
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "npusim ${cmdline}: expected exit code 1, got '${rc}'\nstderr: ${err}")
+  endif()
+  string(STRIP "${err}" stripped)
+  string(FIND "${stripped}" "\n" newline)
+  if(NOT newline EQUAL -1)
+    message(FATAL_ERROR "npusim ${cmdline}: expected one error line, got:\n${err}")
+  endif()
+  if(NOT stripped MATCHES "${MATCH}")
+    message(FATAL_ERROR "npusim ${cmdline}: error line\n  ${stripped}\ndoes not match\n  ${MATCH}")
+  endif()
+endif()
