@@ -179,6 +179,17 @@ TEST(ScaleSimCsv, ReadsTheRepositoryExample) {
 
 // ---------------------------------------------------------------- GEMM lists
 
+TEST(ScaleSimCsv, ReadsTheRepositoryGemmExampleThroughLoadModel) {
+  // through --model FILE: the kind is detected from the header, the graph named after the file
+  ModelParams p;
+  Graph g = load_model(std::string(NPUSIM_SOURCE_DIR) + "/tests/workloads/data/scalesim_gemm.csv", p);
+  EXPECT_EQ(g.name(), "scalesim_gemm");
+  ASSERT_EQ(g.ops().size(), 3u);
+  EXPECT_EQ(g.op(0).macs, 1024LL * 1024 * 64);
+  EXPECT_EQ(g.op(1).macs, 1024LL * 64 * 1024);
+  EXPECT_EQ(g.op(2).macs, 1024LL * 4096 * 1024);
+}
+
 TEST(ScaleSimCsv, GemmRows) {
   Graph g = read("Layer,M,N,K\nQKT,1024,1024,64\nSV, 1024, 64, 1024,\n\n", 5);
   ASSERT_EQ(g.ops().size(), 2u);
