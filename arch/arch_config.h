@@ -78,11 +78,17 @@ struct AccumulatorBufferConfig {
   std::int64_t bytes = 0;
 };
 
+struct DmaConfig {
+  std::int32_t burst_bytes = 0;      // transfers are cut into bursts of this size
+  std::int32_t max_outstanding = 0;  // bursts in flight per direction
+};
+
 struct CoreConfig {
   PeArrayConfig pe_array;
   VectorUnitConfig vector_unit;
   ScratchpadConfig scratchpad;
   AccumulatorBufferConfig accumulator_buffer;
+  DmaConfig dma;
 };
 
 struct InterconnectConfig {
@@ -93,11 +99,20 @@ struct InterconnectConfig {
   std::int32_t mesh_cols = 0;
 };
 
+struct RowBufferConfig {
+  bool enabled = false;     // absent: row-buffer effects are not modelled
+  std::int32_t page_bytes = 0;
+  std::int32_t banks = 0;   // per channel, each with one open row
+  double miss_ns = 0;       // extra time to close a row and open another (tRP + tRCD)
+};
+
 struct DramConfig {
   std::int32_t channels = 0;
   double bandwidth_gb_per_s = 0;  // all channels together, 1 GB = 1e9 bytes
   double latency_ns = 0;          // idle read latency, request to first byte
   double capacity_gib = 0;
+  std::int32_t interleave_bytes = 0;  // consecutive blocks of this size go to consecutive channels
+  RowBufferConfig row_buffer;
 };
 
 struct EnergyConfig {

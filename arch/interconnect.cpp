@@ -40,83 +40,78 @@ NocModel build_noc(const ArchConfig& cfg) {
   b.m.topology = cfg.interconnect.topology;
   const int P = cfg.cores;
   const int channels = cfg.dram.channels;
+  auto& rp = b.m.read_path;
+  auto& wp = b.m.write_path;
+  rp.assign(static_cast<std::size_t>(P), std::vector<std::vector<std::int32_t>>(static_cast<std::size_t>(channels)));
+  wp = rp;
+  b.m.hops.assign(static_cast<std::size_t>(P), std::vector<std::int32_t>(static_cast<std::size_t>(channels), 1));
+  for (int i = 0; i < P; ++i)
+    for (int ch = 0; ch < channels; ++ch) {
+      auto& r = rp[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)];
+      auto& w = wp[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)];
+      switch (cfg.interconnect.topology) {
+        case Topology::Bus: {
+          const std::int32_t bus = b.link("bus");  // half duplex: both directions share it
+          r = {bus};
+          w = {bus};
+          break;
+        }
+        case Topology::Crossbar:
+          r = {b.link(fmt::format("ch{}.out", ch)), b.link(fmt::format("core{}.in", i))};
+          w = {b.link(fmt::format("core{}.out", i)), b.link(fmt::format("ch{}.in", ch))};
+          break;
+        case Topology::Ring: {
+          const int N = P + 1;  // node 0 is the memory node
+          const int node = i + 1;
+          const bool clockwise = node <= N - node;
+          const int hops = std::min(node, N - node);
+          for (int h = 0; h < hops; ++h) {
+            const int from = clockwise ? h : (N - h) % N;
+            const int to = clockwise ? h + 1 : (N - h - 1) % N;
+            r.push_back(b.link(fmt::format("ring.{}->{}", from, to)));
+          }
+          b.m.hops[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)] = hops;
+          // writes go back along the same arc, core first
+          for (int h = hops - 1; h >= 0; --h) {
+            const int from = clockwise ? h : (N - h) % N;
+            const int to = clockwise ? h + 1 : (N - h - 1) % N;
+            w.push_back(b.link(fmt::format("ring.{}->{}", to, from)));
+          }
+          break;
+        }
+        case Topology::Mesh: {
+          const int rows = cfg.interconnect.mesh_rows, cols = cfg.interconnect.mesh_cols;
+          const int rr = i / cols, cc = i % cols, port = ch % rows;
+          // write: X towards column 0 along row rr, then Y along column 0 to the port's row
+          for (int c = cc; c > 0; --c) w.push_back(b.link(fmt::format("mesh.{},{}->{},{}", rr, c, rr, c - 1)));
+          for (int y = rr; y != port; y += (port > rr ? 1 : -1))
+            w.push_back(b.link(fmt::format("mesh.{},0->{},0", y, y + (port > rr ? 1 : -1))));
+          w.push_back(b.link(fmt::format("port{}.in", port)));
+          // read: the reverse
+          r.push_back(b.link(fmt::format("port{}.out", port)));
+          for (int y = port; y != rr; y += (rr > port ? 1 : -1))
+            r.push_back(b.link(fmt::format("mesh.{},0->{},0", y, y + (rr > port ? 1 : -1))));
+          for (int c = 0; c < cc; ++c) r.push_back(b.link(fmt::format("mesh.{},{}->{},{}", rr, c, rr, c + 1)));
+          b.m.hops[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)] = static_cast<std::int32_t>(r.size());
+          break;
+        }
+      }
+    }
+  // Addresses interleave over the channels, so a core spreads its traffic evenly over them.
   b.m.routes.resize(static_cast<std::size_t>(P));
-  switch (cfg.interconnect.topology) {
-    case Topology::Bus: {
-      std::int32_t bus = b.link("bus");
-      for (auto& r : b.m.routes) {
-        r.reads = {{bus, 1.0}};
-        r.writes = {{bus, 1.0}};
-        r.mean_hops = 1, r.max_hops = 1;
-      }
-      break;
+  for (int i = 0; i < P; ++i) {
+    auto& route = b.m.routes[static_cast<std::size_t>(i)];
+    double hops = 0;
+    for (int ch = 0; ch < channels; ++ch) {
+      const auto& r = rp[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)];
+      const auto& w = wp[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)];
+      for (auto l : r) add_share(route.reads, l, 1.0 / channels);
+      for (auto l : w) add_share(route.writes, l, 1.0 / channels);
+      const std::int32_t h = b.m.hops[static_cast<std::size_t>(i)][static_cast<std::size_t>(ch)];
+      hops += double(h) / channels;
+      route.max_hops = std::max(route.max_hops, h);
     }
-    case Topology::Crossbar: {
-      for (int i = 0; i < P; ++i) {
-        auto& r = b.m.routes[static_cast<std::size_t>(i)];
-        r.reads.push_back({b.link(fmt::format("core{}.in", i)), 1.0});
-        r.writes.push_back({b.link(fmt::format("core{}.out", i)), 1.0});
-        for (int c = 0; c < channels; ++c) {
-          r.reads.push_back({b.link(fmt::format("ch{}.out", c)), 1.0 / channels});
-          r.writes.push_back({b.link(fmt::format("ch{}.in", c)), 1.0 / channels});
-        }
-        r.mean_hops = 1, r.max_hops = 1;
-      }
-      break;
-    }
-    case Topology::Ring: {
-      const int N = P + 1;  // node 0 is memory
-      for (int i = 0; i < P; ++i) {
-        auto& r = b.m.routes[static_cast<std::size_t>(i)];
-        const int node = i + 1;
-        const int cw = node;        // memory -> node clockwise hops
-        const int ccw = N - node;   // memory -> node counter-clockwise hops
-        const bool clockwise = cw <= ccw;
-        const int hops = std::min(cw, ccw);
-        for (int h = 0; h < hops; ++h) {
-          // Reads travel memory -> core; writes the reverse way round the same arc.
-          int from = clockwise ? h : (N - h) % N;
-          int to = clockwise ? h + 1 : (N - h - 1) % N;
-          r.reads.push_back({b.link(fmt::format("ring.{}->{}", from, to)), 1.0});
-          r.writes.push_back({b.link(fmt::format("ring.{}->{}", to, from)), 1.0});
-        }
-        r.mean_hops = hops, r.max_hops = hops;
-      }
-      break;
-    }
-    case Topology::Mesh: {
-      const int rows = cfg.interconnect.mesh_rows, cols = cfg.interconnect.mesh_cols;
-      std::vector<int> per_port(static_cast<std::size_t>(rows), 0);
-      for (int c = 0; c < channels; ++c) per_port[static_cast<std::size_t>(c % rows)]++;
-      for (int i = 0; i < P; ++i) {
-        auto& r = b.m.routes[static_cast<std::size_t>(i)];
-        const int rr = i / cols, cc = i % cols;
-        double hops_sum = 0;
-        int max_hops = 0;
-        for (int p = 0; p < rows; ++p) {
-          if (per_port[static_cast<std::size_t>(p)] == 0) continue;
-          const double f = double(per_port[static_cast<std::size_t>(p)]) / channels;
-          // core (rr, cc) -> X to column 0 -> Y to row p -> port p
-          std::vector<std::pair<std::string, std::string>> hops;  // (write link, read link)
-          for (int c = cc; c > 0; --c)
-            hops.emplace_back(fmt::format("mesh.{},{}->{},{}", rr, c, rr, c - 1),
-                              fmt::format("mesh.{},{}->{},{}", rr, c - 1, rr, c));
-          for (int y = rr; y != p; y += (p > rr ? 1 : -1)) {
-            int ny = y + (p > rr ? 1 : -1);
-            hops.emplace_back(fmt::format("mesh.{},0->{},0", y, ny), fmt::format("mesh.{},0->{},0", ny, y));
-          }
-          hops.emplace_back(fmt::format("port{}.in", p), fmt::format("port{}.out", p));
-          for (const auto& [w, rd] : hops) {
-            add_share(r.writes, b.link(w), f);
-            add_share(r.reads, b.link(rd), f);
-          }
-          hops_sum += f * static_cast<double>(hops.size());
-          max_hops = std::max(max_hops, static_cast<int>(hops.size()));
-        }
-        r.mean_hops = hops_sum, r.max_hops = max_hops;
-      }
-      break;
-    }
+    route.mean_hops = hops;
   }
   return std::move(b.m);
 }

@@ -41,7 +41,13 @@ struct NocRoute {
 struct NocModel {
   Topology topology = Topology::Bus;
   std::vector<NocLink> links;
-  std::vector<NocRoute> routes;  // one per core
+  std::vector<NocRoute> routes;  // one per core, derived from the paths below
+  // The links a transfer crosses, in travel order: read_path[core][channel] from the channel's
+  // memory port to the core, write_path[core][channel] from the core to the port.
+  std::vector<std::vector<std::vector<std::int32_t>>> read_path, write_path;
+  // Router or bus traversals of a path (each costs hop_latency_cycles): the links of a ring or
+  // mesh path, one for a bus or a crossbar (one switch, two links).
+  std::vector<std::vector<std::int32_t>> hops;  // [core][channel]
 
   // Cycles the busiest link needs to carry the given per-core bytes (a bandwidth roof).
   double transfer_cycles(std::span<const double> read_bytes, std::span<const double> write_bytes) const;

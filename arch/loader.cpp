@@ -287,6 +287,15 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
                                               std::int64_t{cfg->interconnect.mesh_rows} * cfg->interconnect.mesh_cols,
                                               cfg->cores));
 
+  // Row buffer: all three keys or none.
+  {
+    int rb = 0;
+    for (const char* k : {"dram.row_buffer.page_bytes", "dram.row_buffer.banks", "dram.row_buffer.miss_ns"})
+      rb += w.leaves.count(k) ? 1 : 0;
+    if (rb > 0 && rb < 3) add("dram.row_buffer", "give all of page_bytes, banks and miss_ns, or none");
+    cfg->dram.row_buffer.enabled = rb == 3;
+  }
+
   // Buffers must hold the smallest tile the mapper can issue.
   if (diags.size() == first) {
     const auto& pe = cfg->core.pe_array;

@@ -233,6 +233,19 @@ std::vector<Field> build_fields() {
                        1),
               1 << 24));
 
+  add(at_most(at_least(integer("core.dma.burst_bytes", "B",
+                               "The DMA engine cuts every transfer into bursts of this size; each burst crosses the "
+                               "interconnect and a DRAM channel as one transaction (the SystemC model's granularity).",
+                               [](auto& c) -> auto& { return c.core.dma.burst_bytes; }),
+                       16),
+              1 << 24));
+  add(at_most(at_least(integer("core.dma.max_outstanding", "bursts",
+                               "Bursts the DMA engine keeps in flight per direction (loads, stores): with the DRAM "
+                               "latency this bounds the bandwidth one core can draw.",
+                               [](auto& c) -> auto& { return c.core.dma.max_outstanding; }),
+                       1),
+              65536));
+
   // ---- interconnect ----
   add(choice("interconnect.topology", {"bus", "crossbar", "mesh", "ring"},
              "How cores reach the DRAM channels: one shared bus, a crossbar (a link per core), a 2D mesh with "
@@ -277,6 +290,30 @@ std::vector<Field> build_fields() {
                          [](auto& c) -> auto& { return c.dram.capacity_gib; }),
                     0),
               1e6));
+  add(at_most(at_least(integer("dram.interleave_bytes", "B",
+                               "Address interleaving: consecutive blocks of this size map to consecutive channels.",
+                               [](auto& c) -> auto& { return c.dram.interleave_bytes; }),
+                       16),
+              1 << 30));
+  auto has_rows = [](const ArchConfig& c) { return c.dram.row_buffer.enabled; };
+  {
+    Field f = integer("dram.row_buffer.page_bytes", "B", "Row (page) size of a bank: accesses within an open row hit.",
+                      [](auto& c) -> auto& { return c.dram.row_buffer.page_bytes; });
+    f.present_in = has_rows;
+    add(at_most(at_least(optional(std::move(f), "row-buffer effects are not modelled (give all three keys or none)"), 16),
+                1 << 24));
+    Field b = integer("dram.row_buffer.banks", "banks", "Banks per channel, each with one open row.",
+                      [](auto& c) -> auto& { return c.dram.row_buffer.banks; });
+    b.present_in = has_rows;
+    add(at_most(at_least(optional(std::move(b), "row-buffer effects are not modelled (give all three keys or none)"), 1),
+                4096));
+    Field m = real("dram.row_buffer.miss_ns", "ns",
+                   "Extra channel time of an access to a row that is not open (precharge + activate, tRP + tRCD).",
+                   [](auto& c) -> auto& { return c.dram.row_buffer.miss_ns; });
+    m.present_in = has_rows;
+    add(at_most(at_least(optional(std::move(m), "row-buffer effects are not modelled (give all three keys or none)"), 0),
+                1e6));
+  }
 
   // ---- energy (pJ) ----
   add(optional(text("energy.technology",

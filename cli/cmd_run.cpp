@@ -1,4 +1,4 @@
-// npusim run / npusim compile: compile a model for an architecture and report the estimate.
+// npusim run / npusim compile: compile a model for an architecture, run it on an engine, report.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "cli/report.h"
 #include "compiler/schedule.h"
+#include "sim/simulate.h"
 
 namespace npusim::cli {
 
@@ -20,7 +21,8 @@ struct RunOptions {
   ModelOptions m;
   std::string format = "table";
   std::string out_dir;
-  std::string engine = "analytic";
+  std::string engine = "systemc";
+  std::string trace;
 };
 
 void write_file(const std::filesystem::path& p, const std::string& text) {
@@ -29,43 +31,62 @@ void write_file(const std::filesystem::path& p, const std::string& text) {
   f << text;
 }
 
-void emit(const compiler::CompiledModel& cm, const RunOptions& o) {
-  if (o.format == "json")
-    fmt::print("{}\n", model_json(cm, o.engine).dump(2));
-  else if (o.format == "csv")
-    fmt::print("{}", csv_report(cm));
-  else
-    fmt::print("{}", table_report(cm, o.engine));
-  if (!o.out_dir.empty()) {
-    std::filesystem::create_directories(o.out_dir);
-    const std::filesystem::path d(o.out_dir);
-    write_file(d / "results.json", model_json(cm, o.engine).dump(2) + "\n");
-    write_file(d / "layers.csv", csv_report(cm));
-    write_file(d / "config.yaml", arch::to_yaml(*cm.arch));
+void check_choice(const char* opt, const std::string& v, std::initializer_list<const char*> ok) {
+  std::string list;
+  for (const char* x : ok) {
+    if (v == x) return;
+    list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
   }
-}
-
-void check_format(const std::string& f, std::initializer_list<const char*> ok) {
-  for (const char* x : ok)
-    if (f == x) return;
-  throw Error(fmt::format("--format {}: expected one of table, json, csv", f));
+  throw Error(fmt::format("{} {}: expected one of {}", opt, v, list));
 }
 
 }  // namespace
 
+compiler::RunResult run_engine(const compiler::CompiledModel& cm, const std::string& engine, const std::string& trace) {
+  if (engine == "analytic") {
+    if (!trace.empty()) throw Error("--trace: the analytic engine has no timeline; use --engine systemc");
+    return compiler::analytic_result(cm);
+  }
+  sim::SimOptions o;
+  o.trace_path = trace;
+  return sim::simulate(cm, o);
+}
+
+void emit(const compiler::RunResult& r, const std::string& format, const std::string& out_dir) {
+  if (format == "json")
+    fmt::print("{}\n", compiler::to_json(r).dump(2));
+  else if (format == "csv")
+    fmt::print("{}", csv_report(r));
+  else
+    fmt::print("{}", table_report(r));
+  if (!out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    const std::filesystem::path d(out_dir);
+    write_file(d / "results.json", compiler::to_json(r).dump(2) + "\n");
+    write_file(d / "layers.csv", csv_report(r));
+    write_file(d / "stats.csv", stats_csv(r));
+    write_file(d / "config.yaml", arch::to_yaml(*r.arch));
+  }
+}
+
 void register_run_commands(CLI::App& app) {
   auto ro = std::make_shared<RunOptions>();
-  CLI::App* run = app.add_subcommand("run", "Estimate a model on an architecture (the main job)");
+  CLI::App* run = app.add_subcommand("run", "Run a model on an architecture and report (the main job)");
   add_arch_options(*run, ro->m);
   add_model_options(*run, ro->m);
-  run->add_option("--engine", ro->engine, "Timing engine: analytic")->capture_default_str();
+  run->add_option("--engine", ro->engine,
+                  "Timing engine: systemc (the cycle-approximate model executing the Schedule) or analytic")
+      ->capture_default_str();
   run->add_option("--format", ro->format, "Output: table, json or csv")->capture_default_str();
-  run->add_option("--out", ro->out_dir, "Also write results.json, layers.csv and config.yaml to this directory");
+  run->add_option("--trace", ro->trace,
+                  "With --engine systemc: write a timeline of every command (Chrome trace format, open in "
+                  "ui.perfetto.dev) to this file");
+  run->add_option("--out", ro->out_dir,
+                  "Also write results.json, layers.csv, stats.csv (every statistic with its unit) and config.yaml here");
   run->callback([ro] {
-    check_format(ro->format, {"table", "json", "csv"});
-    if (ro->engine != "analytic")
-      throw Error(fmt::format("--engine {}: this build has the analytic engine only", ro->engine));
-    emit(compile_from_options(ro->m), *ro);
+    check_choice("--format", ro->format, {"table", "json", "csv"});
+    check_choice("--engine", ro->engine, {"systemc", "analytic"});
+    emit(run_engine(compile_from_options(ro->m), ro->engine, ro->trace), ro->format, ro->out_dir);
   });
 
   struct CompileOptions {
@@ -75,14 +96,14 @@ void register_run_commands(CLI::App& app) {
     std::string layer;
   };
   auto co = std::make_shared<CompileOptions>();
-  CLI::App* comp = app.add_subcommand("compile", "Map a model and show its tiling and Schedule");
+  CLI::App* comp = app.add_subcommand("compile", "Map a model: its tiling per layer, the analytic estimate, the Schedule");
   add_arch_options(*comp, co->m);
   add_model_options(*comp, co->m);
   comp->add_option("--format", co->format, "Output: table or json")->capture_default_str();
   comp->add_flag("--dump", co->dump, "Print the Schedule: every command of every core, with its dependencies");
   comp->add_option("--layer", co->layer, "With --dump: only this layer");
   comp->callback([co] {
-    check_format(co->format, {"table", "json"});
+    check_choice("--format", co->format, {"table", "json"});
     auto cm = compile_from_options(co->m);
     if (co->dump) {
       const auto addr = compiler::dram_layout(cm);
@@ -96,7 +117,7 @@ void register_run_commands(CLI::App& app) {
       return;
     }
     if (co->format == "json") {
-      fmt::print("{}\n", model_json(cm, "analytic").dump(2));
+      fmt::print("{}\n", compiler::to_json(compiler::analytic_result(cm)).dump(2));
       return;
     }
     fmt::print("{} on {}: {} layers\n\n", cm.graph.name(), cm.arch->name, cm.layers.size());

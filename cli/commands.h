@@ -3,11 +3,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
+#include "compiler/results.h"
+
 namespace npusim::cli {
 
 void register_run_commands(CLI::App& app);    // run, compile
 void register_model_commands(CLI::App& app);  // models, model-info
 void register_arch_commands(CLI::App& app);   // check-config, presets, schema
 void register_bench_command(CLI::App& app);   // bench
+
+// Shared by run and bench: the chosen engine's result for a compiled model.
+compiler::RunResult run_engine(const compiler::CompiledModel& cm, const std::string& engine,
+                               const std::string& trace = "");
 
 }  // namespace npusim::cli

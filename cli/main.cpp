@@ -7,11 +7,11 @@
 
 #include "arch/error.h"
 #include "cli/commands.h"
-#include "cli/version.h"
+#include "npusim_version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"npusim: hardware-software co-design simulator for neural processing units"};
-  app.set_version_flag("--version", std::string("npusim ") + npusim::cli::kVersion);
+  app.set_version_flag("--version", std::string("npusim ") + npusim::kNpusimVersion);
   app.require_subcommand(1);
   npusim::cli::register_run_commands(app);
   npusim::cli::register_model_commands(app);

@@ -4,197 +4,151 @@
 
 #include <algorithm>
 
-#include "arch/raw_yaml.h"
 #include "arch/schema.h"
 #include "cli/common.h"
-#include "cli/version.h"
+#include "npusim_version.h"
 
 namespace npusim::cli {
 
-using compiler::CompiledModel;
-using compiler::LayerCost;
-using nlohmann::json;
+using compiler::LayerResult;
+using compiler::RunResult;
 
-std::string dominant_stall(const LayerCost& c) {
+std::string dominant_stall(const LayerResult& l) {
   std::size_t best = 0;
   for (std::size_t i = 1; i < compiler::kNumStalls; ++i)
-    if (c.stalls[i] > c.stalls[best]) best = i;
-  if (c.stalls[best] == 0) return "-";
+    if (l.stalls[i] > l.stalls[best]) best = i;
+  if (l.stalls[best] == 0) return "-";
   return std::string(compiler::name_of(static_cast<compiler::Stall>(best)));
 }
 
-static json stalls_json(const std::array<std::int64_t, compiler::kNumStalls>& s) {
-  json j = json::object();
-  for (std::size_t i = 0; i < compiler::kNumStalls; ++i)
-    j[std::string(compiler::name_of(static_cast<compiler::Stall>(i)))] = s[i];
-  return j;
-}
-
-static json energy_json(const compiler::EnergyBreakdown& e) {
-  return {{"mac", e.mac},   {"sram", e.sram},     {"accumulator", e.accumulator}, {"dram", e.dram},
-          {"noc", e.noc},   {"vector", e.vector}, {"leakage", e.leakage},         {"total", e.total()}};
-}
-
-json layer_json(const CompiledModel& cm, std::size_t i) {
-  const auto& cl = cm.layers.at(i);
-  const auto& L = cl.layer;
-  const auto& c = cl.cost;
-  const auto& m = cl.mapping;
-  const double peak = double(cm.arch->peak_macs_per_cycle(cm.ctx.dtype));
-  json t = {{"split", std::string(compiler::name_of(m.split))},
-            {"cores", m.cores},
-            {"tile", {{"g", m.tg}, {"m", m.tm}, {"n", m.tn}, {"k", m.tk}}},
-            {"loop_order", m.order.str()},
-            {"resident", std::string(compiler::name_of(m.resident))},
-            {"input_on_chip", m.a_on_chip},
-            {"output_on_chip", m.out_on_chip}};
-  if (m.conv)
-    t["conv_tile"] = {{"images", m.conv_m.images}, {"rows", m.conv_m.rows}, {"cols", m.conv_m.cols}, {"channels", m.tc}};
-  json j = {{"name", L.name},
-            {"op", std::string(wl::name_of(L.op))},
-            {"class", std::string(compiler::name_of(L.cls))},
-            {"fused", L.fused},
-            {"macs", c.macs},
-            {"cycles", c.cycles},
-            {"compute_cycles", c.compute_cycles},
-            {"utilization", c.cycles > 0 ? double(c.macs) / (double(c.cycles) * peak) : 0.0},
-            {"sram_bytes", c.sram_bytes()},
-            {"dram_bytes", c.dram_bytes()},
-            {"dram_read_bytes", c.dram_read_bytes},
-            {"dram_write_bytes", c.dram_write_bytes},
-            {"compulsory_dram_bytes", c.compulsory_dram_bytes},
-            {"dram_bytes_saved", cl.dram_bytes_saved},
-            {"accumulator_bytes", c.acc_bytes},
-            {"noc_byte_hops", c.noc_byte_hops},
-            {"energy_pj", c.energy.total()},
-            {"energy", energy_json(c.energy)},
-            {"stalls", stalls_json(c.stalls)},
-            {"dominant_stall", dominant_stall(c)},
-            {"roofs", {{"compute", c.roof_compute}, {"vector", c.roof_vector}, {"sram", c.roof_sram},
-                       {"dram", c.roof_dram}, {"noc", c.roof_noc}, {"prologue", c.prologue}, {"epilogue", c.epilogue}}},
-            {"tiles", c.tiles},
-            {"folds", c.folds},
-            {"tiling", t}};
-  if (L.cls == compiler::LayerClass::Gemm) j["gemm"] = {{"G", L.G}, {"M", L.M}, {"N", L.N}, {"K", L.K}};
-  return j;
-}
-
-json totals_json(const CompiledModel& cm) {
-  const auto t = cm.totals();
-  return {{"cycles", t.cycles},
-          {"seconds", t.seconds},
-          {"compute_cycles", t.compute_cycles},
-          {"macs", t.macs},
-          {"utilization", t.utilization},
-          {"energy_pj", t.energy.total()},
-          {"energy", energy_json(t.energy)},
-          {"stalls", stalls_json(t.stalls)},
-          {"dram_bytes", t.dram_read_bytes + t.dram_write_bytes},
-          {"dram_read_bytes", t.dram_read_bytes},
-          {"dram_write_bytes", t.dram_write_bytes},
-          {"dram_bytes_saved", t.dram_bytes_saved},
-          {"sram_bytes", t.sram_bytes},
-          {"accumulator_bytes", t.acc_bytes},
-          {"noc_byte_hops", t.noc_byte_hops},
-          {"tops", t.tops},
-          {"tops_per_watt", t.tops_per_watt},
-          {"inferences_per_s", t.inferences_per_s},
-          {"tokens_per_s", t.tokens_per_s},
-          {"area_mm2", cm.arch->area_mm2()}};
-}
-
-json config_json(const arch::ArchConfig& cfg) {
-  json root = json::object();
-  for (const auto& f : arch::arch_schema().fields()) {
-    if (f.present_in && !f.present_in(cfg)) continue;
-    arch::FieldValue v = f.get(cfg);
-    json* node = &root;
-    auto parts = split_path(f.path);
-    for (std::size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[std::string(parts[i])];
-    json& leaf = (*node)[std::string(parts.back())];
-    std::visit([&](const auto& x) { leaf = x; }, v);
-  }
-  return root;
-}
-
-json model_json(const CompiledModel& cm, const std::string& engine) {
-  json layers = json::array();
-  for (std::size_t i = 0; i < cm.layers.size(); ++i) layers.push_back(layer_json(cm, i));
-  return {{"version", kVersion},
-          {"arch", cm.arch->name},
-          {"config", config_json(*cm.arch)},
-          {"model", cm.graph.name()},
-          {"dtype", std::string(name_of(cm.ctx.dtype))},
-          {"batch", cm.batch},
-          {"engine", engine},
-          {"inter_layer_reuse", cm.options.inter_layer_reuse},
-          {"objective", std::string(compiler::name_of(cm.options.objective))},
-          {"layers", layers},
-          {"total", totals_json(cm)}};
-}
-
-std::string table_report(const CompiledModel& cm, const std::string& engine) {
-  const auto& A = *cm.arch;
-  std::string out = fmt::format("{} on {} ({} cores x {}x{} {} {}, {} MHz), {}, batch {}, engine {}\n\n", cm.graph.name(),
-                                A.name, A.cores, A.core.pe_array.rows, A.core.pe_array.cols,
-                                arch::name_of(A.core.pe_array.dataflow), name_of(cm.ctx.dtype), A.clock_mhz,
-                                name_of(cm.ctx.dtype), cm.batch, engine);
+std::string table_report(const RunResult& r) {
+  const auto& A = *r.arch;
+  std::string out = fmt::format("{} on {} ({} core{} x {}x{} {} {}, {} MHz), batch {}, engine {}\n\n", r.model, A.name,
+                                A.cores, A.cores == 1 ? "" : "s", A.core.pe_array.rows, A.core.pe_array.cols,
+                                arch::name_of(A.core.pe_array.dataflow), name_of(r.dtype), A.clock_mhz, r.batch,
+                                r.engine);
   std::size_t w = 5;
-  for (const auto& l : cm.layers) w = std::max(w, l.layer.name.size());
+  for (const auto& l : r.layers) w = std::max(w, l.name.size());
   w = std::min<std::size_t>(w, 40);
   out += fmt::format("{:<{}}  {:<14} {:>9} {:>12} {:>6} {:<13} {:>10} {:>10}\n", "layer", w, "op", "MACs", "cycles",
                      "util", "bound by", "DRAM", "energy");
-  const double peak = double(A.peak_macs_per_cycle(cm.ctx.dtype));
-  for (const auto& l : cm.layers) {
-    const auto& c = l.cost;
-    std::string name = fit(l.layer.name, w);
-    std::string op(wl::name_of(l.layer.op));
-    if (!l.layer.fused.empty()) op += "+" + std::to_string(l.layer.fused.size());
-    out += fmt::format("{:<{}}  {:<14} {:>9} {:>12} {:>5.1f}% {:<13} {:>10} {:>8.1f}uJ\n", name, w, op,
-                       human_count(double(c.macs)), c.cycles, c.cycles ? 100.0 * double(c.macs) / (double(c.cycles) * peak) : 0.0,
-                       dominant_stall(c), human_bytes(double(c.dram_bytes())), c.energy.total() * 1e-6);
+  const double peak = double(A.peak_macs_per_cycle(r.dtype));
+  for (const auto& l : r.layers) {
+    std::string op(wl::name_of(l.op));
+    if (!l.fused.empty()) op += "+" + std::to_string(l.fused.size());
+    out += fmt::format("{:<{}}  {:<14} {:>9} {:>12} {:>5.1f}% {:<13} {:>10} {:>8.1f}uJ\n", fit(l.name, w), w, op,
+                       human_count(double(l.macs)), l.cycles,
+                       l.cycles ? 100.0 * double(l.macs) / (double(l.cycles) * peak) : 0.0, dominant_stall(l),
+                       human_bytes(double(l.dram_bytes())), l.energy.total() * 1e-6);
   }
-  const auto t = cm.totals();
+  const auto t = r.totals();
   out += fmt::format("\ntotal: {} layers, {} MACs, {} cycles = {:.4f} ms at {} MHz, PE utilization {:.1f}%\n",
-                     cm.layers.size(), human_count(double(t.macs)), t.cycles, t.seconds * 1e3, A.clock_mhz,
+                     r.layers.size(), human_count(double(t.macs)), t.cycles, t.seconds * 1e3, A.clock_mhz,
                      100.0 * t.utilization);
   std::string stalls;
+  std::int64_t layer_cycles = 0;
+  for (const auto& l : r.layers) layer_cycles += l.cycles;
   for (std::size_t i = 0; i < compiler::kNumStalls; ++i)
     if (t.stalls[i] > 0)
       stalls += fmt::format("{}{} {:.1f}%", stalls.empty() ? "" : ", ", compiler::name_of(static_cast<compiler::Stall>(i)),
-                            100.0 * double(t.stalls[i]) / double(std::max<std::int64_t>(t.cycles, 1)));
-  out += fmt::format("stalls: {}\n", stalls.empty() ? "none" : stalls);
+                            100.0 * double(t.stalls[i]) / double(std::max<std::int64_t>(layer_cycles, 1)));
+  out += fmt::format("stalls (share of layer cycles): {}\n", stalls.empty() ? "none" : stalls);
   out += fmt::format("DRAM {} (read {}, written {}; {} saved by inter-layer reuse), SRAM {}\n",
                      human_bytes(double(t.dram_read_bytes + t.dram_write_bytes)), human_bytes(double(t.dram_read_bytes)),
                      human_bytes(double(t.dram_write_bytes)), human_bytes(double(t.dram_bytes_saved)),
                      human_bytes(double(t.sram_bytes)));
-  out += fmt::format("energy {:.3f} mJ (MAC {:.0f}%, SRAM {:.0f}%, DRAM {:.0f}%, other {:.0f}%), {:.2f} TOPS, {:.2f} TOPS/W\n",
-                     t.energy.total() * 1e-9, 100 * t.energy.mac / t.energy.total(), 100 * t.energy.sram / t.energy.total(),
-                     100 * t.energy.dram / t.energy.total(),
-                     100 * (t.energy.total() - t.energy.mac - t.energy.sram - t.energy.dram) / t.energy.total(), t.tops,
-                     t.tops_per_watt);
+  const double e = std::max(t.energy.total(), 1e-30);
+  out += fmt::format("energy {:.3f} mJ (MAC {:.0f}%, SRAM {:.0f}%, accumulator {:.0f}%, DRAM {:.0f}%, other {:.0f}%), "
+                     "{:.2f} TOPS, {:.2f} TOPS/W\n",
+                     t.energy.total() * 1e-9, 100 * t.energy.mac / e, 100 * t.energy.sram / e,
+                     100 * t.energy.accumulator / e, 100 * t.energy.dram / e,
+                     100 * (t.energy.noc + t.energy.vector + t.energy.leakage) / e, t.tops, t.tops_per_watt);
   out += fmt::format("throughput {:.1f} inferences/s", t.inferences_per_s);
   if (t.tokens_per_s > 0) out += fmt::format(", {:.1f} tokens/s", t.tokens_per_s);
   out += fmt::format("; area {:.2f} mm2\n", A.area_mm2());
+  if (r.engine == "systemc")
+    out += fmt::format("simulation: {} events in {:.3f} s ({:.2f} M events/s), peak memory {:.1f} MiB\n", r.sim_events,
+                       r.sim_wall_seconds, r.sim_wall_seconds > 0 ? double(r.sim_events) / r.sim_wall_seconds * 1e-6 : 0.0,
+                       r.sim_peak_rss_mib);
   return out;
 }
 
-std::string csv_report(const CompiledModel& cm) {
+std::string csv_report(const RunResult& r) {
   std::string out =
-      "layer,op,class,macs,cycles,compute_cycles,utilization,sram_bytes,dram_bytes,dram_read_bytes,dram_write_bytes,"
-      "dram_bytes_saved,accumulator_bytes,energy_pj,stall_dram,stall_interconnect,stall_sram_bank,stall_vector_unit,"
-      "stall_sync,split,cores,tile_g,tile_m,tile_n,tile_k,loop_order,resident\n";
-  const double peak = double(cm.arch->peak_macs_per_cycle(cm.ctx.dtype));
-  for (const auto& l : cm.layers) {
-    const auto& c = l.cost;
+      "layer,op,class,macs,start_cycle,end_cycle,cycles,compute_cycles,utilization,sram_bytes,dram_bytes,"
+      "dram_read_bytes,dram_write_bytes,dram_bytes_saved,accumulator_bytes,noc_byte_hops,energy_pj,stall_dram,"
+      "stall_interconnect,stall_sram_bank,stall_vector_unit,stall_sync,split,cores,tile_g,tile_m,tile_n,tile_k,"
+      "loop_order,resident\n";
+  const double peak = double(r.arch->peak_macs_per_cycle(r.dtype));
+  for (const auto& l : r.layers) {
     const auto& m = l.mapping;
-    out += fmt::format("{},{},{},{},{},{},{:.6f},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       l.layer.name, wl::name_of(l.layer.op), compiler::name_of(l.layer.cls), c.macs, c.cycles,
-                       c.compute_cycles, c.cycles ? double(c.macs) / (double(c.cycles) * peak) : 0.0, c.sram_bytes(),
-                       c.dram_bytes(), c.dram_read_bytes, c.dram_write_bytes, l.dram_bytes_saved, c.acc_bytes,
-                       c.energy.total(), c.stalls[0], c.stalls[1], c.stalls[2], c.stalls[3], c.stalls[4],
+    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{},{},{},{:.1f},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                       l.name, wl::name_of(l.op), compiler::name_of(l.cls), l.macs, l.start_cycle, l.end_cycle, l.cycles,
+                       l.compute_cycles, l.cycles ? double(l.macs) / (double(l.cycles) * peak) : 0.0, l.sram_bytes(),
+                       l.dram_bytes(), l.dram_read_bytes, l.dram_write_bytes, l.dram_bytes_saved, l.acc_bytes,
+                       l.noc_byte_hops, l.energy.total(), l.stalls[0], l.stalls[1], l.stalls[2], l.stalls[3], l.stalls[4],
                        compiler::name_of(m.split), m.cores, m.tg, m.tm, m.tn, m.tk, m.order.str(),
                        compiler::name_of(m.resident));
+  }
+  return out;
+}
+
+namespace {
+std::string csv_field(std::string s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The value of a catalogued statistic in a JSON object ("stalls.dram" -> j["stalls"]["dram"]).
+std::string stat_value(const nlohmann::json& j, const std::string& name) {
+  const nlohmann::json* node = &j;
+  std::size_t at = 0;
+  while (true) {
+    auto dot = name.find('.', at);
+    std::string part = name.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
+    if (!node->contains(part)) return "";
+    node = &(*node)[part];
+    if (dot == std::string::npos) break;
+    at = dot + 1;
+  }
+  if (node->is_number_integer()) return std::to_string(node->get<std::int64_t>());
+  if (node->is_number()) return fmt::format("{}", node->get<double>());
+  return "";
+}
+}  // namespace
+
+std::string stats_csv(const RunResult& r) {
+  std::string out = "scope,name,value,unit,description\n";
+  out += fmt::format("meta,version,{},,npusim version\n", kNpusimVersion);
+  out += fmt::format("meta,engine,{},,timing engine\n", r.engine);
+  out += fmt::format("meta,model,{},,model\n", csv_field(r.model));
+  out += fmt::format("meta,arch,{},,architecture name\n", csv_field(r.arch->name));
+  for (const auto& f : arch::arch_schema().fields()) {
+    if (f.present_in && !f.present_in(*r.arch)) continue;
+    std::string v = std::visit(
+        [](const auto& x) -> std::string {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::string>) return x;
+          else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
+          else return fmt::format("{}", x);
+        },
+        f.get(*r.arch));
+    out += fmt::format("config,{},{},{},{}\n", f.path, csv_field(v), csv_field(f.unit), csv_field(f.doc));
+  }
+  const nlohmann::json total = compiler::totals_to_json(r);
+  for (const auto& l : r.layers) {
+    const nlohmann::json j = compiler::layer_to_json(l, r);
+    for (const auto& s : compiler::stat_catalog()) {
+      if (!s.per_layer) continue;
+      std::string v = stat_value(j, s.name);
+      if (!v.empty()) out += fmt::format("{},{},{},{},{}\n", csv_field("layer:" + l.name), s.name, v, s.unit, csv_field(s.description));
+    }
+  }
+  for (const auto& s : compiler::stat_catalog()) {
+    std::string v = stat_value(total, s.name);
+    if (!v.empty()) out += fmt::format("total,{},{},{},{}\n", s.name, v, s.unit, csv_field(s.description));
   }
   return out;
 }

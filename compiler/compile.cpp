@@ -159,40 +159,4 @@ CompiledModel compile(wl::Graph g, arch::ArchConfigPtr arch, const CompileOption
   return cm;
 }
 
-ModelTotals CompiledModel::totals() const {
-  ModelTotals t;
-  for (const auto& l : layers) {
-    const LayerCost& c = l.cost;
-    t.cycles += c.cycles;
-    t.compute_cycles += c.compute_cycles;
-    t.macs += c.macs;
-    for (std::size_t i = 0; i < kNumStalls; ++i) t.stalls[i] += c.stalls[i];
-    t.dram_read_bytes += c.dram_read_bytes;
-    t.dram_write_bytes += c.dram_write_bytes;
-    t.sram_bytes += c.sram_bytes();
-    t.acc_bytes += c.acc_bytes;
-    t.noc_byte_hops += c.noc_byte_hops;
-    t.dram_bytes_saved += l.dram_bytes_saved;
-    t.energy.mac += c.energy.mac;
-    t.energy.sram += c.energy.sram;
-    t.energy.accumulator += c.energy.accumulator;
-    t.energy.dram += c.energy.dram;
-    t.energy.noc += c.energy.noc;
-    t.energy.vector += c.energy.vector;
-    t.energy.leakage += c.energy.leakage;
-  }
-  const auto& A = *arch;
-  t.seconds = double(t.cycles) * A.cycle_ns() * 1e-9;
-  const double peak = double(A.peak_macs_per_cycle(ctx.dtype));
-  t.utilization = t.cycles > 0 ? double(t.macs) / (double(t.cycles) * peak) : 0;
-  if (t.seconds > 0) {
-    t.tops = 2.0 * double(t.macs) / t.seconds * 1e-12;
-    t.inferences_per_s = double(batch) / t.seconds;
-    t.tokens_per_s = double(tokens) / t.seconds;
-  }
-  const double joules = t.energy.total() * 1e-12;
-  t.tops_per_watt = joules > 0 ? 2.0 * double(t.macs) / joules * 1e-12 : 0;
-  return t;
-}
-
 }  // namespace npusim::compiler

@@ -73,6 +73,12 @@ CostContext CostContext::make(arch::ArchConfigPtr a, DType dtype) {
   c.dram_bytes_per_cycle = a->dram_bytes_per_cycle();
   c.dram_latency = a->dram_latency_cycles();
   c.spad_bytes_per_cycle = a->core.scratchpad.bytes_per_cycle();
+  std::int32_t hops = 0;
+  for (const auto& r : c.noc.routes) hops = std::max(hops, r.max_hops);
+  const double burst = a->core.dma.burst_bytes;
+  const double rtt = double(c.dram_latency) + 2.0 * hops * a->interconnect.hop_latency_cycles +
+                     burst / double(a->interconnect.link_bytes_per_cycle);
+  c.dma_window_bytes_per_cycle = double(a->core.dma.max_outstanding) * burst / rtt;
   c.arch = std::move(a);
   return c;
 }
@@ -116,6 +122,24 @@ std::int64_t resident_slice_tiles(Operand x, const std::array<std::int64_t, 4>& 
   return n;
 }
 
+double resident_burst_fraction(Operand x, const std::array<std::int64_t, 4>& t, const LoopOrder& order) {
+  const auto trip = [&](int level) { return double(t[static_cast<std::size_t>(level)]); };
+  if (x == Operand::C) {
+    // outputs finish in the last iteration of k; spread if k is the innermost loop
+    for (int i = 1; i <= 2; ++i)
+      if (order.dims[static_cast<std::size_t>(i - 1)] == Dim::K) return 1.0 / trip(i);
+    return 1.0;
+  }
+  // A or B: the loop it does not depend on; if it is outside its inner relevant loop, the whole
+  // slice is loaded during that loop's first iteration
+  for (int i = 1; i <= 3; ++i) {
+    if (relevant(x, order.dims[static_cast<std::size_t>(i - 1)])) continue;
+    if (i == 3) return 1.0;                           // innermost: one tile per outer step, spread
+    return 1.0 / trip(i);
+  }
+  return 1.0;
+}
+
 std::int64_t conv_span(std::int64_t in, std::int64_t o0, std::int64_t n, std::int64_t k, std::int64_t stride,
                        std::int64_t pad, std::int64_t dil) {
   if (n <= 0) return 0;
@@ -138,6 +162,44 @@ std::int64_t conv_span(std::int64_t in, std::int64_t o0, std::int64_t n, std::in
     count += hit ? 1 : 0;
   }
   return count;
+}
+
+std::int64_t vector_command_cycles(const arch::VectorUnitConfig& vu, const VecOps& ops) {
+  std::int64_t c = vu.latency_cycles;
+  for (std::size_t i = 0; i < arch::kNumVecClasses; ++i)
+    if (ops[i] > 0) c += static_cast<std::int64_t>(std::ceil(double(ops[i]) / vu.ops_per_cycle(static_cast<arch::VecClass>(i))));
+  return c;
+}
+
+PeTraffic pe_traffic(const PeGeometry& pe, std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t groups) {
+  const std::int64_t Rk = pe.rows * pe.v;
+  PeTraffic t;
+  switch (pe.dataflow) {
+    case Dataflow::WeightStationary:
+      t.a = m * k * ceil_div(n, pe.cols), t.b = k * n, t.acc = 2 * m * n * ceil_div(k, Rk);
+      break;
+    case Dataflow::InputStationary:
+      t.a = m * k, t.b = k * n * ceil_div(m, pe.cols), t.acc = 2 * m * n * ceil_div(k, Rk);
+      break;
+    case Dataflow::OutputStationary:
+      t.a = m * k * ceil_div(n, pe.cols), t.b = k * n * ceil_div(m, pe.rows), t.acc = 2 * m * n;
+      break;
+  }
+  t.a *= groups, t.b *= groups, t.acc *= groups;
+  return t;
+}
+
+EnergyBreakdown energy_of(const arch::ArchConfig& A, DType dtype, const ActionCounts& n, double cycles) {
+  const auto& E = A.energy;
+  EnergyBreakdown e;
+  e.mac = double(n.macs) * E.mac_pj[index_of(dtype)];
+  e.sram = double(n.sram_read_bytes) * E.sram_read_pj_per_byte + double(n.sram_write_bytes) * E.sram_write_pj_per_byte;
+  e.accumulator = double(n.acc_bytes) * E.accumulator_pj_per_byte;
+  e.dram = double(n.dram_bytes) * E.dram_pj_per_byte;
+  e.noc = n.noc_byte_hops * E.noc_pj_per_byte_hop;
+  e.vector = double(n.vector_ops) * E.vector_op_pj;
+  e.leakage = E.leakage_mw_per_mm2 * A.area_mm2() * cycles * A.cycle_ns();  // mW x ns = pJ
+  return e;
 }
 
 namespace {
@@ -196,36 +258,11 @@ Footprint conv_footprint(const ConvGeometry& cg, const CoreProblem& p, const Con
   return f;
 }
 
-// Scratchpad reads of the PE array and accumulator traffic for one compute tile (elements).
-struct PeTraffic {
-  std::int64_t a = 0, b = 0, acc = 0;
-};
-PeTraffic pe_traffic(const PeGeometry& pe, std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t groups) {
-  const std::int64_t Rk = pe.rows * pe.v;
-  PeTraffic t;
-  switch (pe.dataflow) {
-    case Dataflow::WeightStationary:
-      t.a = m * k * ceil_div(n, pe.cols), t.b = k * n, t.acc = 2 * m * n * ceil_div(k, Rk);
-      break;
-    case Dataflow::InputStationary:
-      t.a = m * k, t.b = k * n * ceil_div(m, pe.cols), t.acc = 2 * m * n * ceil_div(k, Rk);
-      break;
-    case Dataflow::OutputStationary:
-      t.a = m * k * ceil_div(n, pe.cols), t.b = k * n * ceil_div(m, pe.rows), t.acc = 2 * m * n;
-      break;
-  }
-  t.a *= groups, t.b *= groups, t.acc *= groups;
-  return t;
-}
-
-// Vector-unit cycles for `elems` output elements in `rows` rows.
+// Vector-unit cycles for `elems` output elements in `rows` rows of layer L.
 std::int64_t vector_cycles(const arch::VectorUnitConfig& vu, const Layer& L, std::int64_t elems, std::int64_t rows) {
-  std::int64_t c = vu.latency_cycles;
-  for (std::size_t i = 0; i < arch::kNumVecClasses; ++i) {
-    std::int64_t ops = L.ops_per_elem[i] * elems + L.ops_per_row[i] * rows;
-    if (ops > 0) c += static_cast<std::int64_t>(std::ceil(double(ops) / vu.ops_per_cycle(static_cast<arch::VecClass>(i))));
-  }
-  return c;
+  VecOps ops{};
+  for (std::size_t i = 0; i < ops.size(); ++i) ops[i] = L.ops_per_elem[i] * elems + L.ops_per_row[i] * rows;
+  return vector_command_cycles(vu, ops);
 }
 
 bool fits(const CostContext& ctx, const BufferPlan& b) {
@@ -348,7 +385,15 @@ CoreEval gemm_order_phase(const CostContext& ctx, const Layer& L, const Mapping&
   e.acc = tp.pe_acc * accb + tp.out_elems * accb + 2 * psum;           // accumulate, drain, spill
   e.compute = tp.compute, e.vector = tp.vector, e.folds = tp.folds, e.tiles = tp.tiles, e.macs = tp.macs;
   for (std::size_t i = 0; i < arch::kNumVecClasses; ++i) e.vops[i] = L.ops_per_elem[i] * tp.out_elems;
-  e.first_load = (m.a_on_chip ? 0 : tp.a_tile) + tp.b_tile;
+  if (m.resident == Resident::A && !m.a_on_chip) e.burst_bytes = a_dram;
+  if (m.resident == Resident::B) e.burst_bytes = b_dram;
+  if (m.resident == Resident::C) e.burst_bytes = out_dram;
+  if (m.resident != Resident::None && e.burst_bytes > 0)
+    e.burst_fraction = resident_burst_fraction(
+        m.resident == Resident::A ? Operand::A : (m.resident == Resident::B ? Operand::B : Operand::C), t.trips, m.order);
+  // every stream starts at once: the first A and B tiles, the first side tile and the data loaded
+  // once per core share the core's bandwidth before the first compute
+  e.first_load = (m.a_on_chip ? 0 : tp.a_tile) + tp.b_tile + tp.out_elems_tile * L.side_per_elem_bytes + L.side_once_bytes;
   e.last_store = m.out_on_chip ? 0 : tp.out_elems_tile * ob;
   e.last_vector = tp.last_vector;
   return e;
@@ -412,7 +457,7 @@ CoreEval stream_core(const CostContext& ctx, const Layer& L, const Mapping& m, c
   e.spad_w = in_dram + once + (vec ? out_total : 0);
   const std::int64_t kept = m.a_on_chip ? rows * L.in_row_bytes * passes : 0;  // read where it was left
   e.spad_r = (vec ? in_total * passes + kept + once : 0) + e.dram_w;
-  e.first_load = in_tile;
+  e.first_load = in_tile + once;
   e.last_store = m.out_on_chip ? 0 : out_tile;
   return e;
 }
@@ -527,20 +572,37 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   c.roof_dram = double(c.dram_bytes()) / ctx.dram_bytes_per_cycle;
   c.roof_noc = ctx.noc.transfer_cycles(rd, wr);
   c.noc_byte_hops = ctx.noc.byte_hops(rd, wr);
+  // Each direction of a core's DMA engine moves at most its window's worth per round trip.
+  for (const CoreEval& e : evals)
+    c.roof_dma = std::max(c.roof_dma, double(std::max(e.dram_r, e.dram_w)) / ctx.dma_window_bytes_per_cycle);
+  // A core whose resident operand moves in a burst: the burst's steps and the others' each take
+  // the larger of their compute and their transfers, which is more than the even spread assumes.
+  {
+    const double bw = std::min({ctx.dram_bytes_per_cycle / double(std::max<std::size_t>(ncores, 1)),
+                                double(A.interconnect.link_bytes_per_cycle), ctx.dma_window_bytes_per_cycle});
+    for (const CoreEval& e : evals) {
+      if (e.burst_fraction >= 1.0 || e.burst_bytes <= 0) continue;
+      const double f = e.burst_fraction, C = double(e.compute);
+      const double rest = double(e.dram_r + e.dram_w - e.burst_bytes);
+      const double phased = std::max(C * f, (double(e.burst_bytes) + rest * f) / bw) + std::max(C * (1 - f), rest * (1 - f) / bw);
+      c.roof_burst = std::max(c.roof_burst, phased);
+    }
+  }
 
   // Exposed ends: the first tiles arrive before anything computes; the last tile's
   // post-processing and store follow the last compute. A core's share of the DRAM bandwidth is
   // bandwidth / cores in use, capped by its link.
   std::int32_t hops = 0;
   for (std::size_t i = 0; i < ncores && i < ctx.noc.routes.size(); ++i) hops = std::max(hops, ctx.noc.routes[i].max_hops);
-  const double core_bw = std::min(ctx.dram_bytes_per_cycle / double(std::max<std::size_t>(ncores, 1)),
-                                  double(A.interconnect.link_bytes_per_cycle));
+  const double core_bw = std::min({ctx.dram_bytes_per_cycle / double(std::max<std::size_t>(ncores, 1)),
+                                   double(A.interconnect.link_bytes_per_cycle), ctx.dma_window_bytes_per_cycle});
   const std::int64_t net = std::int64_t{hops} * A.interconnect.hop_latency_cycles;
   c.prologue = first_load > 0 ? ctx.dram_latency + net + ceil_to_i(double(first_load) / core_bw) : 0;
   const std::int64_t store_part = last_store > 0 ? ctx.dram_latency + net + ceil_to_i(double(last_store) / core_bw) : 0;
   c.epilogue = last_vector + store_part;
 
-  const double steady = std::max({c.roof_compute, c.roof_vector, c.roof_sram, c.roof_dram, c.roof_noc});
+  const double steady =
+      std::max({c.roof_compute, c.roof_vector, c.roof_sram, c.roof_dram, c.roof_noc, c.roof_burst, c.roof_dma});
   const std::int64_t steady_i = ceil_to_i(steady);
   c.cycles = steady_i + c.prologue + c.epilogue;
   c.compute_cycles = static_cast<std::int64_t>(max_compute);
@@ -551,7 +613,7 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   if (steady == c.roof_vector) bound = Stall::VectorUnit;
   if (steady == c.roof_sram) bound = Stall::SramBank;
   if (steady == c.roof_noc) bound = Stall::Interconnect;
-  if (steady == c.roof_dram) bound = Stall::Dram;
+  if (steady == c.roof_dram || steady == c.roof_burst || steady == c.roof_dma) bound = Stall::Dram;
   st[static_cast<std::size_t>(bound)] += steady_i - c.compute_cycles;
   st[static_cast<std::size_t>(Stall::Dram)] += c.prologue + store_part;
   st[static_cast<std::size_t>(Stall::VectorUnit)] += last_vector;
@@ -561,17 +623,13 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
                                                              L.side_once_bytes) +
                             (m.out_on_chip ? 0 : L.out_bytes);
 
-  // Energy from action counts.
-  const auto& E = A.energy;
-  c.energy.mac = double(c.macs) * E.mac_pj[index_of(ctx.dtype)];
-  c.energy.sram = double(c.sram_read_bytes) * E.sram_read_pj_per_byte + double(c.sram_write_bytes) * E.sram_write_pj_per_byte;
-  c.energy.accumulator = double(c.acc_bytes) * E.accumulator_pj_per_byte;
-  c.energy.dram = double(c.dram_bytes()) * E.dram_pj_per_byte;
-  c.energy.noc = c.noc_byte_hops * E.noc_pj_per_byte_hop;
-  double vops = 0;
-  for (auto v : c.vector_ops) vops += double(v);
-  c.energy.vector = vops * E.vector_op_pj;
-  c.energy.leakage = E.leakage_mw_per_mm2 * A.area_mm2() * double(c.cycles) * A.cycle_ns();
+  ActionCounts n;
+  n.macs = c.macs;
+  n.sram_read_bytes = c.sram_read_bytes, n.sram_write_bytes = c.sram_write_bytes, n.acc_bytes = c.acc_bytes;
+  n.dram_bytes = c.dram_bytes();
+  n.noc_byte_hops = c.noc_byte_hops;
+  for (auto v : c.vector_ops) n.vector_ops += v;
+  c.energy = energy_of(A, ctx.dtype, n, double(c.cycles));
   return c;
 }
 

@@ -31,6 +31,10 @@ struct CostContext {
   double dram_bytes_per_cycle = 0;
   std::int64_t dram_latency = 0;
   std::int64_t spad_bytes_per_cycle = 0;
+  // What one core's DMA engine can move per cycle in one direction with core.dma.max_outstanding
+  // bursts in flight over a round trip (Little's law): outstanding x burst / (DRAM latency +
+  // router hops both ways + one burst's transfer over a link).
+  double dma_window_bytes_per_cycle = 0;
 
   static CostContext make(arch::ArchConfigPtr arch, DType dtype);
   std::int64_t operand_bytes() const { return bytes_of(dtype); }
@@ -67,6 +71,8 @@ struct LayerCost {
   std::array<std::int64_t, kNumStalls> stalls{};  // sums to cycles - compute_cycles
   // Roofs (cycles) the estimate took the maximum of, and the exposed ends.
   double roof_compute = 0, roof_vector = 0, roof_sram = 0, roof_dram = 0, roof_noc = 0;
+  double roof_burst = 0;  // a core whose resident operand moves in a burst (see resident_burst_fraction)
+  double roof_dma = 0;    // the busiest core's loads or stores through its DMA window
   std::int64_t prologue = 0, epilogue = 0;
 
   std::int64_t macs = 0;
@@ -119,6 +125,10 @@ std::array<std::int64_t, 4> loop_trips(const TilePhase& t, const LoopOrder& orde
 // Per-core totals of a mapping (tile phase + loop order, residency and on-chip choices).
 struct CoreEval {
   std::int64_t compute = 0, vector = 0, folds = 0, tiles = 0, macs = 0;
+  // A resident operand moves its bytes in a fraction of the steps (its first pass, or for C its
+  // last), not evenly: burst_bytes in burst_fraction of the core's compute time.
+  std::int64_t burst_bytes = 0;
+  double burst_fraction = 1;
   std::int64_t dram_r = 0, dram_w = 0, spad_r = 0, spad_w = 0, acc = 0;
   std::int64_t first_load = 0, last_store = 0, last_vector = 0;
   BufferPlan buf;
@@ -140,7 +150,35 @@ std::int64_t reload_factor(Operand x, const std::array<std::int64_t, 4>& trips, 
 // Tiles of operand x that a resident slice holds (see docs/MAPPING.md).
 std::int64_t resident_slice_tiles(Operand x, const std::array<std::int64_t, 4>& trips, const LoopOrder& order);
 
+// The fraction of the loop nest's steps in which a resident operand's DRAM traffic happens: a
+// resident A or B is loaded in its slice's first pass over the loop it does not depend on, a
+// resident C stored in the last pass of k; 1 when the traffic is spread over every step.
+double resident_burst_fraction(Operand x, const std::array<std::int64_t, 4>& trips, const LoopOrder& order);
+
 bool relevant(Operand x, Dim d);
+
+// ---- formulas both engines use ----
+
+// Vector-unit cycles of one command: its pipeline latency plus, per operation class,
+// ceil(ops / (lanes x ops per lane per cycle)); the classes are served one after another.
+std::int64_t vector_command_cycles(const arch::VectorUnitConfig& vu, const VecOps& ops);
+
+// Scratchpad reads of the PE array and accumulator-buffer traffic of one compute tile, in
+// elements: per fold the stationary block once and the streamed operand once per fold it crosses.
+struct PeTraffic {
+  std::int64_t a = 0, b = 0, acc = 0;
+};
+PeTraffic pe_traffic(const PeGeometry& pe, std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t groups);
+
+// Action counts of a run (or a layer), from which energy follows.
+struct ActionCounts {
+  std::int64_t macs = 0;
+  std::int64_t sram_read_bytes = 0, sram_write_bytes = 0, acc_bytes = 0;
+  std::int64_t dram_bytes = 0;
+  double noc_byte_hops = 0;
+  std::int64_t vector_ops = 0;  // lane operations, all classes
+};
+EnergyBreakdown energy_of(const arch::ArchConfig& a, DType dtype, const ActionCounts& n, double cycles);
 
 // Number of input rows (or columns) in [0, in) read by output rows [o0, o0 + n) of a conv.
 std::int64_t conv_span(std::int64_t in, std::int64_t o0, std::int64_t n, std::int64_t k, std::int64_t stride,

@@ -173,7 +173,19 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
   std::map<Key, std::int64_t> psum_store;
   std::uint32_t a_slot = 0, b_slot = 0, c_slot = 0;
   bool c_done = true;
+  bool first_vector = true;
   std::int64_t last_compute = kNone;
+  // Prefetch distance: a load for step s may start once the compute of step s-2 is done (double
+  // buffering), so a resident slice streams in just ahead of use instead of flooding the DMA.
+  std::int64_t newest_compute = kNone, prefetch_after = kNone;  // prefetch_after: two computes back
+  // Step 1 has no compute two steps back: its loads follow step 0's, so the first compute gets the
+  // bandwidth first.
+  std::int64_t step = 0;
+  std::vector<std::int64_t> step0_loads;
+  auto load_deps_extra = [&](std::int64_t idx) {
+    if (step == 0) step0_loads.push_back(idx);
+  };
+  auto first_steps_dep = [&]() -> std::int64_t { return step == 1 && !step0_loads.empty() ? step0_loads.back() : kNone; };
 
   std::array<std::int64_t, 3> trips{};  // by Dim
   trips[static_cast<int>(Dim::M)] = tp.nm;
@@ -220,7 +232,7 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             c_done = false;
             if (ik > 0) {  // partial sums of earlier k come back
               Command ld = dma(CmdKind::Load, Data::Psum, Buf::Acc, c_slot, c_elems * accb, c_base);
-              const std::int64_t l = em.emit(ld, {psum_store[kc], racc.reader[c_slot]});
+              const std::int64_t l = em.emit(ld, {psum_store[kc], racc.reader[c_slot], prefetch_after, first_steps_dep()});
               racc.writer[c_slot] = l;
             }
           }
@@ -233,7 +245,8 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             auto load_a = [&](std::uint32_t slot) {
               Command c = dma(CmdKind::Load, Data::A, Buf::SpadA, slot, bytes,
                               addr_in(a_base, a_bytes_t, ((g0 * L.M + mt.m0) * L.K + k0) * ab));
-              ra.writer[slot] = em.emit(c, {ra.reader[slot]});
+              ra.writer[slot] = em.emit(c, {ra.reader[slot], prefetch_after, first_steps_dep()});
+              load_deps_extra(ra.writer[slot]);
             };
             if (m.resident == Resident::A) {
               const std::int64_t sid = slice_id(Operand::A, gi, idx);
@@ -256,7 +269,8 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             auto load_b = [&](std::uint32_t slot) {
               Command c = dma(CmdKind::Load, Data::B, Buf::SpadB, slot, bytes,
                               addr_in(b_base, b_bytes_t, ((g0 * L.K + k0) * L.N + n0) * ab));
-              rb.writer[slot] = em.emit(c, {rb.reader[slot]});
+              rb.writer[slot] = em.emit(c, {rb.reader[slot], prefetch_after, first_steps_dep()});
+              load_deps_extra(rb.writer[slot]);
             };
             if (m.resident == Resident::B) {
               const std::int64_t sid = slice_id(Operand::B, gi, idx);
@@ -284,6 +298,9 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
           rb.reader[b_slot] = c;
           racc.writer[c_slot] = c;
           last_compute = c;
+          prefetch_after = newest_compute;  // the next step's loads wait for the compute before this one
+          newest_compute = c;
+          ++step;
 
           // ---- the output tile is complete: post-process and store ----
           if (ik == tp.nk - 1) {
@@ -292,7 +309,7 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             if (bp.out_slots > 0) o_slot = rout.alloc();
             if (L.side_per_elem_bytes > 0) {
               side = em.emit(dma(CmdKind::Load, Data::Side, Buf::SpadOut, o_slot, c_elems * L.side_per_elem_bytes, 0),
-                             {rout.reader[o_slot]});
+                             {rout.reader[o_slot], prefetch_after});
               rout.writer[o_slot] = side;
             }
             Command v;
@@ -300,6 +317,11 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             v.buf = m.out_on_chip ? Buf::Reserved : Buf::SpadOut, v.slot = o_slot;
             v.g0 = g0, v.m0 = mt.m0, v.n0 = n0;
             v.elems = c_elems;
+            // reads the accumulators and any side operands, writes the converted results
+            v.acc_read = c_elems * accb;
+            v.spad_read = c_elems * L.side_per_elem_bytes + (first_vector ? L.side_once_bytes : 0);
+            v.spad_write = c_elems * ob;
+            first_vector = false;
             for (std::size_t i = 0; i < v.ops.size(); ++i) v.ops[i] = L.ops_per_elem[i] * c_elems;
             const std::int64_t vc = em.emit(v, {c, side, once_load, rout.reader[o_slot]});
             racc.reader[c_slot] = vc;
@@ -337,8 +359,10 @@ void stream_core_program(const CompiledModel& cm, const CompiledLayer& cl, const
   if (once > 0) once_load = em.emit(dma(CmdKind::Load, Data::Side, Buf::Reserved, 0, once, 0), {});
 
   // One unit of work: in_bytes in, a vector step with `ops`, out_bytes out.
-  auto step = [&](std::int64_t r0, std::int64_t in_bytes, std::int64_t elems, std::int64_t rows, const VecOps& ops,
-                  std::int64_t out_bytes, bool store) {
+  bool first_vector = true;
+  // kept: bytes of this step the previous layer left on chip (read in place, not loaded)
+  auto step = [&](std::int64_t r0, std::int64_t in_bytes, std::int64_t kept, std::int64_t elems, std::int64_t rows,
+                  const VecOps& ops, std::int64_t out_bytes, bool store) {
     std::int64_t ld = kNone;
     std::uint32_t as = 0;
     if (in_bytes > 0) {
@@ -355,6 +379,9 @@ void stream_core_program(const CompiledModel& cm, const CompiledLayer& cl, const
       v.kind = CmdKind::Vector;
       v.buf = m.out_on_chip ? Buf::Reserved : Buf::SpadOut, v.slot = os;
       v.m0 = r0, v.elems = elems, v.rows = rows, v.ops = ops;
+      v.spad_read = in_bytes + kept + (first_vector ? once : 0);
+      v.spad_write = store ? out_bytes : 0;
+      first_vector = false;
       last = em.emit(v, {ld, once_load, store ? rout.reader[os] : kNone});
     }
     if (ld >= 0) ra.reader[as] = last;
@@ -374,7 +401,8 @@ void stream_core_program(const CompiledModel& cm, const CompiledLayer& cl, const
       const std::int64_t rows = std::min(tr, p.M - r);
       VecOps ops{};
       for (std::size_t i = 0; i < ops.size(); ++i) ops[i] = L.ops_per_elem[i] * rows * L.row_elems + L.ops_per_row[i] * rows;
-      step(p.m0 + r, rows * in_row, rows * L.row_elems, rows, ops, rows * out_row, true);
+      step(p.m0 + r, rows * in_row, m.a_on_chip ? rows * L.in_row_bytes : 0, rows * L.row_elems, rows, ops,
+           rows * out_row, true);
     }
   } else {
     const std::int64_t passes = L.whole_rows ? 2 : 1;
@@ -383,13 +411,17 @@ void stream_core_program(const CompiledModel& cm, const CompiledLayer& cl, const
         for (std::int64_t c0 = 0; c0 < L.row_elems; c0 += m.tn) {
           const std::int64_t csz = std::min(m.tn, L.row_elems - c0);
           const std::int64_t in_bytes = (in_row * (c0 + csz)) / L.row_elems - (in_row * c0) / L.row_elems;
+          const std::int64_t kept = m.a_on_chip ? (L.in_row_bytes * (c0 + csz)) / L.row_elems -
+                                                      (L.in_row_bytes * c0) / L.row_elems
+                                                : 0;
           const bool final_pass = pass == passes - 1;
           const bool last_chunk = c0 + csz >= L.row_elems;
           VecOps ops = zero;
           if (final_pass)
             for (std::size_t i = 0; i < ops.size(); ++i)
               ops[i] = L.ops_per_elem[i] * csz + (last_chunk ? L.ops_per_row[i] : 0);
-          step(p.m0 + r, in_bytes, final_pass ? csz : 0, final_pass && last_chunk ? 1 : 0, ops, csz * ob, final_pass);
+          step(p.m0 + r, in_bytes, kept, final_pass ? csz : 0, final_pass && last_chunk ? 1 : 0, ops, csz * ob,
+               final_pass);
         }
   }
 }
@@ -424,14 +456,36 @@ Schedule build_schedule(const CompiledModel& cm) {
   return s;
 }
 
-ScheduleTotals totals_of(const LayerSchedule& s) {
+ScheduleTotals totals_of(const CompiledModel& cm, const LayerSchedule& s) {
   ScheduleTotals t;
+  const std::int64_t ob = cm.ctx.operand_bytes(), accb = cm.ctx.acc_bytes();
   for (const auto& core : s.cores)
     for (const auto& c : core.cmds) {
       ++t.commands;
       t.macs += c.macs();
-      if (c.kind == CmdKind::Load) t.dram_read_bytes += c.bytes;
-      if (c.kind == CmdKind::Store) t.dram_write_bytes += c.bytes;
+      const bool to_acc = c.buf == Buf::Acc;
+      switch (c.kind) {
+        case CmdKind::Load:
+          t.dram_read_bytes += c.bytes;
+          (to_acc ? t.acc_bytes : t.sram_write_bytes) += c.bytes;
+          break;
+        case CmdKind::Store:
+          t.dram_write_bytes += c.bytes;
+          (to_acc ? t.acc_bytes : t.sram_read_bytes) += c.bytes;
+          break;
+        case CmdKind::Compute: {
+          const PeTraffic tr = pe_traffic(cm.ctx.pe, c.tm, c.tn, c.tk, c.tg);
+          t.sram_read_bytes += (tr.a + tr.b) * ob;
+          t.acc_bytes += tr.acc * accb;
+          break;
+        }
+        case CmdKind::Vector:
+          t.sram_read_bytes += c.spad_read;
+          t.sram_write_bytes += c.spad_write;
+          t.acc_bytes += c.acc_read;
+          break;
+        case CmdKind::Barrier: break;
+      }
       for (std::size_t i = 0; i < t.vector_ops.size(); ++i) t.vector_ops[i] += c.ops[i];
     }
   return t;

@@ -45,6 +45,8 @@ struct Command {
   std::int64_t g0 = 0, m0 = 0, n0 = 0, k0 = 0;
   std::int64_t tg = 0, tm = 0, tn = 0, tk = 0;
   std::int64_t elems = 0, rows = 0;
+  // Vector: scratchpad bytes read (inputs, side operands) and written (results), accumulator bytes read
+  std::int64_t spad_read = 0, spad_write = 0, acc_read = 0;
   ConvRect rect;  // Compute of a convolution
   VecOps ops{};
   std::uint32_t dep_begin = 0, dep_count = 0;  // into CoreProgram::deps (indices of earlier commands)
@@ -80,9 +82,12 @@ Schedule build_schedule(const CompiledModel& cm);
 
 struct ScheduleTotals {
   std::int64_t commands = 0, macs = 0, dram_read_bytes = 0, dram_write_bytes = 0;
+  std::int64_t sram_read_bytes = 0, sram_write_bytes = 0, acc_bytes = 0;
   VecOps vector_ops{};
 };
-ScheduleTotals totals_of(const LayerSchedule& s);
+// Totals of a layer's Schedule; the PE array's scratchpad and accumulator traffic per compute
+// tile follows compiler::pe_traffic for the layer's architecture.
+ScheduleTotals totals_of(const CompiledModel& cm, const LayerSchedule& s);
 
 // Readable listing of one layer's commands (npusim compile --dump).
 std::string dump(const CompiledModel& cm, const LayerSchedule& s);

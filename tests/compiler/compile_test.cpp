@@ -132,16 +132,16 @@ TEST(Compile, UnsupportedDatatypeIsAnError) {
 }
 
 TEST(Compile, NothingFitsIsAClearError) {
-  // a 3x3 conv with 1 input channel needs 9 rows of weights per tile, even the smallest
   auto a = test::preset("eyeriss");
   wl::Graph g("huge", DType::Int16);
   g.softmax("softmax", g.input("x", {1, 1, 1 << 20}));  // a 2 MiB row, read twice at best
   CompiledModel cm = compile(g, a);  // rows are cut in chunks: it fits
   EXPECT_GT(cm.layers[0].cost.dram_read_bytes, 2 * (1 << 20) * 2 - 1);
+  // one filter of a 63x63 kernel on one channel is 7.9 KB of int16 weights: two do not fit in 4 KiB
   wl::Graph big("big", DType::Int16);
   wl::Graph::ConvSpec s;
-  s.out_channels = 4096, s.kh = s.kw = 11, s.pad = 5;
-  big.conv2d("conv", big.input("x", {1, 1, 32, 32}), s);
+  s.out_channels = 8, s.kh = s.kw = 63, s.pad = 31;
+  big.conv2d("conv", big.input("x", {1, 1, 64, 64}), s);
   try {
     compile(big, test::preset("eyeriss", {"core.scratchpad.size_kib=4", "core.accumulator_buffer.size_kib=2"}));
     FAIL() << "expected no mapping to fit";

@@ -74,11 +74,14 @@ void check_layer(const CompiledModel& cm, std::size_t li, const LayerSchedule& s
   const CompiledLayer& cl = cm.layers[li];
   const Layer& L = cl.layer;
   const auto& sp = cm.arch->core.scratchpad;
-  ScheduleTotals t = totals_of(s);
+  ScheduleTotals t = totals_of(cm, s);
   EXPECT_EQ(t.macs, L.macs) << what;
   EXPECT_EQ(t.dram_read_bytes, cl.cost.dram_read_bytes) << what;
   EXPECT_EQ(t.dram_write_bytes, cl.cost.dram_write_bytes) << what;
   EXPECT_EQ(t.vector_ops, cl.cost.vector_ops) << what;
+  EXPECT_EQ(t.sram_read_bytes, cl.cost.sram_read_bytes) << what;
+  EXPECT_EQ(t.sram_write_bytes, cl.cost.sram_write_bytes) << what;
+  EXPECT_EQ(t.acc_bytes, cl.cost.acc_bytes) << what;
   EXPECT_GE(cl.cost.dram_bytes(), cl.cost.compulsory_dram_bytes) << what;
 
   // coverage: every (g, m, n, k) exactly once
@@ -178,7 +181,7 @@ TEST(Schedule, ZooModelsMatchTheirCosts) {
       auto cm = test::compile_model(model, a);
       const auto addr = dram_layout(cm);
       for (std::size_t i = 0; i < cm.layers.size(); ++i) {
-        auto t = totals_of(schedule_layer(cm, i, addr));
+        auto t = totals_of(cm, schedule_layer(cm, i, addr));
         EXPECT_EQ(t.macs, cm.layers[i].layer.macs) << model << " " << a << " " << cm.layers[i].layer.name;
         EXPECT_EQ(t.dram_read_bytes + t.dram_write_bytes, cm.layers[i].cost.dram_bytes()) << model << " " << a;
       }

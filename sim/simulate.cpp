@@ -1,0 +1,132 @@
+#include "sim/simulate.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <systemc>
+
+#include "arch/error.h"
+#include "sim/npu.h"
+
+// libsystemc's own main() calls sc_main; npusim has its own main() and runs SystemC from
+// simulate(), so this one is never called.
+int sc_main(int, char**) { return 1; }
+
+namespace npusim::sim {
+
+namespace {
+
+void write_all(int fd, const std::string& s) {
+  std::size_t at = 0;
+  while (at < s.size()) {
+    ssize_t n = ::write(fd, s.data() + at, s.size() - at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    at += static_cast<std::size_t>(n);
+  }
+}
+
+void write_trace(const std::string& path, const compiler::CompiledModel& cm, const std::vector<TraceEvent>& trace) {
+  static const char* unit[] = {"DMA loads A", "DMA loads B", "DMA loads (psum, side)", "DMA stores", "PE array",
+                               "vector unit"};
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw Error(fmt::format("--trace {}: cannot write: {}", path, std::strerror(errno)));
+  fmt::print(f, "{{\"displayTimeUnit\": \"ns\", \"otherData\": {{\"time_unit\": \"cycles\"}}, \"traceEvents\": [\n");
+  bool first = true;
+  for (std::int32_t c = 0; c < cm.arch->cores; ++c)
+    for (int u = 0; u < 6; ++u) {
+      fmt::print(f, "{}{{\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": {}, \"tid\": {}, \"args\": {{\"name\": \"{}\"}}}}",
+                 first ? "" : ",\n", c, u, unit[u]);
+      first = false;
+    }
+  for (const auto& e : trace) {
+    const auto& layer = cm.layers[e.layer].layer.name;
+    fmt::print(f, ",\n{{\"ph\": \"X\", \"pid\": {}, \"tid\": {}, \"ts\": {:.3f}, \"dur\": {:.3f}, \"name\": \"{} {}\", "
+                  "\"args\": {{\"layer\": \"{}\", \"cmd\": {}, \"bytes\": {}}}}}",
+               e.core, e.unit, e.start, e.end - e.start, compiler::name_of(e.kind), compiler::name_of(e.data), layer, e.cmd,
+               e.bytes);
+  }
+  fmt::print(f, "\n]}}\n");
+  std::fclose(f);
+}
+
+// The child: one SystemC simulation, its result as JSON on `fd`.
+[[noreturn]] void run_child(const compiler::CompiledModel& cm, const SimOptions& o, int fd) {
+  int rc = 0;
+  std::string out;
+  // stdout belongs to the parent's reports: whatever SystemC prints goes to stderr
+  ::dup2(STDERR_FILENO, STDOUT_FILENO);
+  try {
+    ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<TraceEvent> trace;
+    Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace);
+    sc_core::sc_start();
+    if (!o.trace_path.empty()) write_trace(o.trace_path, cm, trace);
+    compiler::RunResult r = npu.result();
+    r.sim_wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    r.sim_peak_rss_mib = double(u.ru_maxrss) / 1024.0;
+    out = compiler::to_json(r).dump();
+  } catch (const std::exception& e) {
+    out = nlohmann::json{{"error", e.what()}}.dump();
+    rc = 1;
+  }
+  write_all(fd, out);
+  ::close(fd);
+  std::fflush(nullptr);
+  ::_exit(rc);
+}
+
+}  // namespace
+
+compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& o) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw Error(fmt::format("simulation: cannot create a pipe: {}", std::strerror(errno)));
+  std::fflush(nullptr);  // nothing buffered may be written twice
+  const pid_t pid = ::fork();
+  if (pid < 0) throw Error(fmt::format("simulation: cannot fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    ::close(fds[0]);
+    run_child(cm, o, fds[1]);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status))
+    throw Error(fmt::format("simulation of '{}' died with signal {} ({})", cm.graph.name(), WTERMSIG(status),
+                            ::strsignal(WTERMSIG(status))));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const std::exception&) {
+    throw Error(fmt::format("simulation of '{}' ended (status {}) without a result", cm.graph.name(),
+                            WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  }
+  if (j.contains("error")) throw Error(j["error"].get<std::string>());
+  return compiler::from_json(j, cm.arch);
+}
+
+}  // namespace npusim::sim

@@ -1,0 +1,31 @@
+// The SystemC engine's entry point. SystemC elaborates once per process, so every simulation runs
+// in a child process of its own (fork): the child builds the Npu, runs it, and sends its results
+// back as JSON. simulate() may therefore be called any number of times from one program (tests,
+// sweeps), each call with a fresh SystemC kernel, and never touches the caller's SystemC state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/results.h"
+#include "compiler/schedule.h"
+
+namespace npusim::sim {
+
+struct SimOptions {
+  // The PE array reserves scratchpad bandwidth in slices of this many cycles (a modelling
+  // granularity, not a hardware parameter: smaller is finer and slower).
+  double slice_cycles = 1024;
+  // Run these layer Schedules instead of generating them (tests: hand-made or broken ones).
+  std::optional<std::vector<compiler::LayerSchedule>> schedule;
+  // Write a timeline of every command on every unit of every core to this file, in the Chrome
+  // trace-event format (chrome://tracing, ui.perfetto.dev); times are in cycles (shown as us).
+  std::string trace_path;
+};
+
+// Simulates `cm`. Throws Error when the Schedule can never finish (naming the core, the command
+// and the simulated time) or the simulation fails.
+compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& options = {});
+
+}  // namespace npusim::sim
