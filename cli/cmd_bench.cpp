@@ -1,5 +1,9 @@
-// npusim bench: timing of the compiler (mapping search) on fixed workloads. Figures for
-// docs/PERFORMANCE.md come from here, never from tests.
+// npusim bench: speed of npusim itself. The figures in docs/PERFORMANCE.md come from here, never
+// from tests.
+//  mapping:    compile = lowering + mapping search + inter-layer reuse
+//  simulation: a whole `npusim run` with the SystemC engine: compile, then the simulation in its
+//              own process; wall time end to end, the simulation's own time and events, and the
+//              peak memory of the simulating process
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -9,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "sim/simulate.h"
 
 namespace npusim::cli {
 
@@ -21,55 +26,124 @@ double peak_rss_mib() {
 }
 
 struct Case {
-  const char* model;
-  const char* arch;
+  std::string model, arch;
+  std::int64_t seq = 0;
 };
+
+std::vector<Case> parse_cases(const std::vector<std::string>& specs) {
+  std::vector<Case> cases;
+  for (const auto& c : specs) {
+    auto at = c.find('@');
+    if (at == std::string::npos) throw Error(fmt::format("--case {}: expected MODEL@ARCH[:SEQ]", c));
+    Case k{c.substr(0, at), c.substr(at + 1), 0};
+    if (auto colon = k.arch.find(':'); colon != std::string::npos) {
+      k.seq = std::stoll(k.arch.substr(colon + 1));
+      k.arch = k.arch.substr(0, colon);
+    }
+    cases.push_back(k);
+  }
+  return cases;
+}
+
+template <class F>
+std::vector<double> timed(int repeat, F&& f) {
+  std::vector<double> ms;
+  for (int r = 0; r < std::max(1, repeat); ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    f();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms;
+}
+
+void mapping_suite(const std::vector<Case>& cases, int repeat) {
+  fmt::print("mapping: lowering + mapping search + inter-layer reuse, one thread; median of {} runs\n\n", repeat);
+  fmt::print("{:<22} {:<10} {:>7} {:>12} {:>11} {:>11} {:>10}\n", "model", "arch", "layers", "mappings", "median ms",
+             "min ms", "peak MiB");
+  for (const Case& c : cases) {
+    ModelOptions mo;
+    mo.model = c.model, mo.arch = c.arch, mo.seq = c.seq;
+    std::int64_t evaluated = 0;
+    std::size_t layers = 0;
+    auto ms = timed(repeat, [&] {
+      auto cm = compile_from_options(mo);
+      evaluated = 0;
+      for (const auto& l : cm.layers) evaluated += l.evaluated;
+      layers = cm.layers.size();
+    });
+    fmt::print("{:<22} {:<10} {:>7} {:>12} {:>11.1f} {:>11.1f} {:>10.1f}\n", c.model, c.arch, layers, evaluated,
+               ms[ms.size() / 2], ms.front(), peak_rss_mib());
+  }
+}
+
+void simulation_suite(const std::vector<Case>& cases, int repeat) {
+  fmt::print("\nsimulation: `npusim run` with the SystemC engine (compile, then simulate in a child process); "
+             "median of {} runs\n\n",
+             repeat);
+  fmt::print("{:<22} {:<10} {:>8} {:>12} {:>10} {:>10} {:>11} {:>12} {:>9}\n", "model", "arch", "seq", "sim cycles",
+             "run ms", "sim ms", "events", "M events/s", "peak MiB");
+  for (const Case& c : cases) {
+    ModelOptions mo;
+    mo.model = c.model, mo.arch = c.arch, mo.seq = c.seq;
+    compiler::RunResult last;
+    std::vector<double> sim_ms;
+    auto ms = timed(repeat, [&] {
+      auto cm = compile_from_options(mo);
+      last = sim::simulate(cm);
+      sim_ms.push_back(last.sim_wall_seconds * 1e3);
+    });
+    std::sort(sim_ms.begin(), sim_ms.end());
+    const double sim_med = sim_ms[sim_ms.size() / 2];
+    fmt::print("{:<22} {:<10} {:>8} {:>12} {:>10.1f} {:>10.1f} {:>11} {:>12.2f} {:>9.1f}\n", c.model, c.arch,
+               c.seq ? std::to_string(c.seq) : "-", last.total_cycles, ms[ms.size() / 2], sim_med, last.sim_events,
+               sim_med > 0 ? double(last.sim_events) / (sim_med * 1e-3) * 1e-6 : 0.0,
+               std::max(last.sim_peak_rss_mib, peak_rss_mib()));
+  }
+}
+
+std::vector<Case> default_mapping_cases() {
+  std::vector<Case> v;
+  v.push_back({"resnet50", "tpu-v1", 0});
+  v.push_back({"resnet50", "edge-npu", 0});
+  v.push_back({"resnet50", "dc-npu", 0});
+  v.push_back({"bert-base", "tpu-v1", 128});
+  v.push_back({"gpt2-decode", "dc-npu", 1024});
+  v.push_back({"mobilenetv2", "eyeriss", 0});
+  return v;
+}
+
+// Issue 3's suite: ResNet-50 (batch 1), BERT-base (seq 128), GPT-2 decode (one token at 1024
+// context) on two presets.
+std::vector<Case> default_simulation_cases() {
+  std::vector<Case> v;
+  for (const char* arch : {"edge-npu", "dc-npu"}) {
+    v.push_back({"resnet50", arch, 0});
+    v.push_back({"bert-base", arch, 128});
+    v.push_back({"gpt2-decode", arch, 1024});
+  }
+  return v;
+}
 
 }  // namespace
 
 void register_bench_command(CLI::App& app) {
   struct Opts {
     int repeat = 5;
+    std::string suite = "all";
     std::vector<std::string> cases;
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* bench = app.add_subcommand("bench", "Benchmark the mapping search (wall time, mappings scored, peak memory)");
+  CLI::App* bench = app.add_subcommand("bench", "Benchmark npusim itself: the mapping search and the SystemC simulation");
   bench->add_option("--repeat", o->repeat, "Runs per case; the median is reported")->capture_default_str();
-  bench->add_option("--case", o->cases, "MODEL@ARCH to run instead of the default suite (repeatable)");
+  bench->add_option("--suite", o->suite, "mapping, simulation or all")->capture_default_str();
+  bench->add_option("--case", o->cases, "MODEL@ARCH[:SEQ] to run instead of the default cases (repeatable)");
   bench->callback([o] {
-    std::vector<std::pair<std::string, std::string>> cases;
-    for (const auto& c : o->cases) {
-      auto at = c.find('@');
-      if (at == std::string::npos) throw Error(fmt::format("--case {}: expected MODEL@ARCH", c));
-      cases.emplace_back(c.substr(0, at), c.substr(at + 1));
-    }
-    if (cases.empty())
-      cases = {{"resnet50", "tpu-v1"}, {"resnet50", "edge-npu"}, {"resnet50", "dc-npu"},
-               {"bert-base", "tpu-v1"}, {"gpt2-decode", "dc-npu"}, {"mobilenetv2", "eyeriss"}};
-    fmt::print("mapping benchmark: compile = lowering + mapping search + inter-layer reuse; median of {} runs\n\n",
-               o->repeat);
-    fmt::print("{:<14} {:<10} {:>7} {:>12} {:>11} {:>11} {:>10}\n", "model", "arch", "layers", "mappings", "median ms",
-               "min ms", "peak MiB");
-    for (const auto& [model, arch] : cases) {
-      ModelOptions mo;
-      mo.model = model;
-      mo.arch = arch;
-      std::vector<double> ms;
-      std::int64_t evaluated = 0;
-      std::size_t layers = 0;
-      for (int r = 0; r < std::max(1, o->repeat); ++r) {
-        auto t0 = std::chrono::steady_clock::now();
-        auto cm = compile_from_options(mo);
-        auto t1 = std::chrono::steady_clock::now();
-        ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-        evaluated = 0;
-        for (const auto& l : cm.layers) evaluated += l.evaluated;
-        layers = cm.layers.size();
-      }
-      std::sort(ms.begin(), ms.end());
-      fmt::print("{:<14} {:<10} {:>7} {:>12} {:>11.1f} {:>11.1f} {:>10.1f}\n", model, arch, layers, evaluated,
-                 ms[ms.size() / 2], ms.front(), peak_rss_mib());
-    }
+    if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all")
+      throw Error(fmt::format("--suite {}: expected mapping, simulation or all", o->suite));
+    std::vector<Case> custom = parse_cases(o->cases);
+    if (o->suite != "simulation") mapping_suite(custom.empty() ? default_mapping_cases() : custom, o->repeat);
+    if (o->suite != "mapping") simulation_suite(custom.empty() ? default_simulation_cases() : custom, o->repeat);
   });
 }
 

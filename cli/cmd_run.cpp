@@ -57,7 +57,7 @@ void emit(const compiler::RunResult& r, const std::string& format, const std::st
     fmt::print("{}\n", compiler::to_json(r).dump(2));
   else if (format == "csv")
     fmt::print("{}", csv_report(r));
-  else
+  else if (format == "table")
     fmt::print("{}", table_report(r));
   if (!out_dir.empty()) {
     std::filesystem::create_directories(out_dir);
@@ -75,7 +75,8 @@ void register_run_commands(CLI::App& app) {
   add_arch_options(*run, ro->m);
   add_model_options(*run, ro->m);
   run->add_option("--engine", ro->engine,
-                  "Timing engine: systemc (the cycle-approximate model executing the Schedule) or analytic")
+                  "Timing engine: systemc (the cycle-approximate model executing the Schedule), analytic, or both "
+                  "(the two side by side, with the analytic model's error)")
       ->capture_default_str();
   run->add_option("--format", ro->format, "Output: table, json or csv")->capture_default_str();
   run->add_option("--trace", ro->trace,
@@ -85,8 +86,23 @@ void register_run_commands(CLI::App& app) {
                   "Also write results.json, layers.csv, stats.csv (every statistic with its unit) and config.yaml here");
   run->callback([ro] {
     check_choice("--format", ro->format, {"table", "json", "csv"});
-    check_choice("--engine", ro->engine, {"systemc", "analytic"});
-    emit(run_engine(compile_from_options(ro->m), ro->engine, ro->trace), ro->format, ro->out_dir);
+    check_choice("--engine", ro->engine, {"systemc", "analytic", "both"});
+    auto cm = compile_from_options(ro->m);
+    if (ro->engine == "both") {
+      check_choice("--format", ro->format, {"table", "json"});
+      const auto a = run_engine(cm, "analytic");
+      const auto s = run_engine(cm, "systemc", ro->trace);
+      if (ro->format == "json")
+        fmt::print("{}\n", nlohmann::json{{"analytic", compiler::to_json(a)},
+                                          {"systemc", compiler::to_json(s)},
+                                          {"comparison", comparison_json(a, s)}}
+                               .dump(2));
+      else
+        fmt::print("{}", comparison_report(a, s));
+      if (!ro->out_dir.empty()) emit(s, "none", ro->out_dir);
+      return;
+    }
+    emit(run_engine(cm, ro->engine, ro->trace), ro->format, ro->out_dir);
   });
 
   struct CompileOptions {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "arch/schema.h"
 #include "cli/common.h"
@@ -150,6 +151,47 @@ std::string stats_csv(const RunResult& r) {
     std::string v = stat_value(total, s.name);
     if (!v.empty()) out += fmt::format("total,{},{},{},{}\n", s.name, v, s.unit, csv_field(s.description));
   }
+  return out;
+}
+
+nlohmann::json comparison_json(const RunResult& a, const RunResult& s) {
+  nlohmann::json layers = nlohmann::json::array();
+  double abs_sum = 0;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < a.layers.size() && i < s.layers.size(); ++i) {
+    const double err = s.layers[i].cycles > 0 ? double(a.layers[i].cycles) / double(s.layers[i].cycles) - 1.0 : 0.0;
+    abs_sum += std::abs(err);
+    ++n;
+    layers.push_back({{"name", a.layers[i].name},
+                      {"analytic_cycles", a.layers[i].cycles},
+                      {"systemc_cycles", s.layers[i].cycles},
+                      {"analytic_error", err},
+                      {"systemc_dominant_stall", dominant_stall(s.layers[i])}});
+  }
+  const double total_err = s.total_cycles > 0 ? double(a.total_cycles) / double(s.total_cycles) - 1.0 : 0.0;
+  return {{"layers", layers},
+          {"total", {{"analytic_cycles", a.total_cycles},
+                     {"systemc_cycles", s.total_cycles},
+                     {"analytic_error", total_err},
+                     {"mean_abs_layer_error", n ? abs_sum / double(n) : 0.0}}}};
+}
+
+std::string comparison_report(const RunResult& a, const RunResult& s) {
+  std::string out = fmt::format("{} on {}: analytic estimate vs SystemC simulation (error = analytic / systemc - 1)\n\n",
+                                a.model, a.arch->name);
+  std::size_t w = 5;
+  for (const auto& l : a.layers) w = std::max(w, l.name.size());
+  w = std::min<std::size_t>(w, 40);
+  out += fmt::format("{:<{}}  {:>12} {:>12} {:>8}  {}\n", "layer", w, "analytic", "systemc", "error", "systemc bound by");
+  const auto j = comparison_json(a, s);
+  for (const auto& l : j["layers"])
+    out += fmt::format("{:<{}}  {:>12} {:>12} {:>7.1f}%  {}\n", fit(l["name"].get<std::string>(), w), w,
+                       l["analytic_cycles"].get<std::int64_t>(), l["systemc_cycles"].get<std::int64_t>(),
+                       100.0 * l["analytic_error"].get<double>(), l["systemc_dominant_stall"].get<std::string>());
+  const auto& t = j["total"];
+  out += fmt::format("\ntotal: analytic {} cycles, systemc {} cycles, error {:+.2f}%; mean absolute layer error {:.2f}%\n",
+                     t["analytic_cycles"].get<std::int64_t>(), t["systemc_cycles"].get<std::int64_t>(),
+                     100.0 * t["analytic_error"].get<double>(), 100.0 * t["mean_abs_layer_error"].get<double>());
   return out;
 }
 

@@ -17,4 +17,9 @@ std::string stats_csv(const compiler::RunResult& r);
 
 std::string dominant_stall(const compiler::LayerResult& l);
 
+// The analytic estimate beside the SystemC simulation of the same compiled model: per layer
+// cycles and the analytic model's error, with its summary (total error, mean absolute error).
+std::string comparison_report(const compiler::RunResult& analytic, const compiler::RunResult& systemc);
+nlohmann::json comparison_json(const compiler::RunResult& analytic, const compiler::RunResult& systemc);
+
 }  // namespace npusim::cli

@@ -76,9 +76,16 @@ CostContext CostContext::make(arch::ArchConfigPtr a, DType dtype) {
   std::int32_t hops = 0;
   for (const auto& r : c.noc.routes) hops = std::max(hops, r.max_hops);
   const double burst = a->core.dma.burst_bytes;
-  const double rtt = double(c.dram_latency) + 2.0 * hops * a->interconnect.hop_latency_cycles +
-                     burst / double(a->interconnect.link_bytes_per_cycle);
-  c.dma_window_bytes_per_cycle = double(a->core.dma.max_outstanding) * burst / rtt;
+  const double delay = double(c.dram_latency) + 2.0 * hops * a->interconnect.hop_latency_cycles;
+  const double service = burst / std::min(double(a->interconnect.link_bytes_per_cycle), double(c.spad_bytes_per_cycle));
+  // MVA for N customers: R(n) = s (1 + Q(n-1)), X(n) = n / (Z + R(n)), Q(n) = X(n) R(n)
+  double q = 0, x = 0;
+  for (std::int32_t n = 1; n <= a->core.dma.max_outstanding; ++n) {
+    const double r = service * (1.0 + q);
+    x = double(n) / (delay + r);
+    q = x * r;
+  }
+  c.dma_window_bytes_per_cycle = x * burst;
   c.arch = std::move(a);
   return c;
 }
@@ -321,17 +328,26 @@ TilePhase gemm_tile_phase(const CostContext& ctx, const Layer& L, const Mapping&
   t.out_elems = p.G * p.M * p.N;
 
   const auto& vu = ctx.arch->core.vector_unit;
+  t.n_g = gc.n, t.n_m = nmc, t.n_n = nc.n;
+  for (int i = 0; i < gc.n; ++i) t.g_count[static_cast<std::size_t>(i)] = gc.count[i];
+  for (int i = 0; i < nmc; ++i) t.m_count[static_cast<std::size_t>(i)] = mcs[static_cast<std::size_t>(i)].count;
+  for (int i = 0; i < nc.n; ++i) t.n_count[static_cast<std::size_t>(i)] = nc.count[i];
   for (int gi = 0; gi < gc.n; ++gi)
     for (int mi = 0; mi < nmc; ++mi) {
       const MClass& mcl = mcs[static_cast<std::size_t>(mi)];
       for (int ni = 0; ni < nc.n; ++ni) {
         const std::int64_t cnt_out = gc.count[gi] * mcl.count * nc.count[ni];
-        t.vector += cnt_out * vector_cycles(vu, L, gc.size[gi] * mcl.size * nc.size[ni], 0);
+        const std::int64_t vec = vector_cycles(vu, L, gc.size[gi] * mcl.size * nc.size[ni], 0);
+        t.vector += cnt_out * vec;
+        TilePhase::OutClass& oc = t.out[static_cast<std::size_t>((gi * 8 + mi) * 2 + ni)];
+        oc.count = cnt_out;
+        oc.vec = double(vec);
         for (int ki = 0; ki < kc.n; ++ki) {
           const std::int64_t cnt = cnt_out * kc.count[ki];
           const std::int64_t kk = kc.size[ki] * kunit;
           const PeTileTiming pt = pe_tile_timing(ctx.pe, mcl.size, nc.size[ni], kk, gc.size[gi]);
           t.compute += cnt * pt.cycles;
+          oc.pe += double(kc.count[ki] * pt.cycles);
           t.folds += cnt * pt.folds;
           t.tiles += cnt;
           t.macs += cnt * pt.macs;
@@ -340,8 +356,81 @@ TilePhase gemm_tile_phase(const CostContext& ctx, const Layer& L, const Mapping&
         }
       }
     }
-  t.last_vector = vector_cycles(vu, L, t.out_elems_tile, 0);
+  // the last output tile in loop order is the last class of every dimension (a remainder, if any)
+  t.last_out_elems = gc.size[gc.n - 1] * mcs[static_cast<std::size_t>(nmc - 1)].size * nc.size[nc.n - 1];
+  t.last_vector = vector_cycles(vu, L, t.last_out_elems, 0);
   return t;
+}
+
+// Cycles the PE array loses to the accumulator interlock: with two accumulator slots, output tile
+// j+2 cannot start until the vector unit has drained tile j, so the array waits
+// max(0, vec(j) - pe(j+1)). Output tiles follow the loop order: along the inner of m and n, each
+// pass has its full tiles, then its remainder tiles. Estimated when k is the innermost loop (an
+// output tile's computes are consecutive); otherwise 0.
+double pe_vector_interlock(const TilePhase& t, const LoopOrder& order) {
+  if (t.nk > 1 && order.dims[2] != Dim::K) return 0;
+  Dim inner = Dim::N;  // the inner of m and n in the order
+  for (int i = 2; i >= 0; --i)
+    if (order.dims[static_cast<std::size_t>(i)] != Dim::K) {
+      inner = order.dims[static_cast<std::size_t>(i)];
+      break;
+    }
+  auto wait = [](const TilePhase::OutClass& prev, const TilePhase::OutClass& next) {
+    return std::max(0.0, prev.vec - next.pe);
+  };
+  const bool n_inner = inner == Dim::N;
+  const int outer_classes = n_inner ? t.n_m : t.n_n, inner_classes = n_inner ? t.n_n : t.n_m;
+  const auto& outer_count = n_inner ? t.m_count : t.n_count;
+  const auto& inner_count = n_inner ? t.n_count : t.m_count;
+  double total = 0;
+  for (int g = 0; g < t.n_g; ++g)
+    for (int o = 0; o < outer_classes; ++o) {
+      auto cls = [&](int i) -> const TilePhase::OutClass& { return n_inner ? t.out_class(g, o, i) : t.out_class(g, i, o); };
+      const double passes = double(t.g_count[static_cast<std::size_t>(g)] * outer_count[static_cast<std::size_t>(o)]);
+      const double full = double(inner_count[0]);
+      double per_pass = 0;
+      if (inner_classes == 1) {
+        per_pass = full * wait(cls(0), cls(0));  // the last of a pass is followed by the next pass's first
+      } else {
+        per_pass = std::max(0.0, full - 1) * wait(cls(0), cls(0));
+        for (int i = 1; i < inner_classes; ++i)
+          per_pass += double(inner_count[static_cast<std::size_t>(i)]) * (wait(cls(0), cls(i)) + wait(cls(i), cls(0)));
+      }
+      total += passes * per_pass;
+    }
+  return total;
+}
+
+// The vector unit's backlog at the end: the last output tile's post-processing starts when both
+// its compute and the previous tile's post-processing are done, max(0, vec(prev) - pe(last)) later
+// than the compute alone. The previous tile is the last one's neighbour along the innermost
+// output dimension that has more than one tile (inner of m and n, then the outer, then g).
+double vector_backlog(const TilePhase& t, const LoopOrder& order) {
+  Dim inner = Dim::N, outer = Dim::M;
+  {
+    int found = 0;
+    for (int i = 2; i >= 0; --i) {
+      const Dim d = order.dims[static_cast<std::size_t>(i)];
+      if (d == Dim::K) continue;
+      (found++ == 0 ? inner : outer) = d;
+    }
+  }
+  int g = t.n_g - 1, m = t.n_m - 1, n = t.n_n - 1;  // the last tile: last class of every dimension
+  const TilePhase::OutClass& last = t.out_class(g, m, n);
+  auto tiles = [&](Dim d) { return d == Dim::M ? t.nm : t.nn; };
+  auto step_back = [&](Dim d) {
+    int& idx = d == Dim::M ? m : n;
+    idx = 0;  // the tile before a remainder is a full one; before a full one, another full one
+  };
+  if (tiles(inner) > 1)
+    step_back(inner);
+  else if (tiles(outer) > 1)
+    step_back(outer);
+  else if (t.ng > 1)
+    g = 0;
+  else
+    return 0;  // a single output tile
+  return std::max(0.0, t.out_class(g, m, n).vec - last.pe);
 }
 
 std::array<std::int64_t, 4> loop_trips(const TilePhase& t, const LoopOrder& order) {
@@ -385,6 +474,8 @@ CoreEval gemm_order_phase(const CostContext& ctx, const Layer& L, const Mapping&
   e.acc = tp.pe_acc * accb + tp.out_elems * accb + 2 * psum;           // accumulate, drain, spill
   e.compute = tp.compute, e.vector = tp.vector, e.folds = tp.folds, e.tiles = tp.tiles, e.macs = tp.macs;
   for (std::size_t i = 0; i < arch::kNumVecClasses; ++i) e.vops[i] = L.ops_per_elem[i] * tp.out_elems;
+  e.interlock = pe_vector_interlock(tp, m.order);
+  e.last_vector = tp.last_vector + static_cast<std::int64_t>(std::ceil(vector_backlog(tp, m.order)));
   if (m.resident == Resident::A && !m.a_on_chip) e.burst_bytes = a_dram;
   if (m.resident == Resident::B) e.burst_bytes = b_dram;
   if (m.resident == Resident::C) e.burst_bytes = out_dram;
@@ -394,8 +485,7 @@ CoreEval gemm_order_phase(const CostContext& ctx, const Layer& L, const Mapping&
   // every stream starts at once: the first A and B tiles, the first side tile and the data loaded
   // once per core share the core's bandwidth before the first compute
   e.first_load = (m.a_on_chip ? 0 : tp.a_tile) + tp.b_tile + tp.out_elems_tile * L.side_per_elem_bytes + L.side_once_bytes;
-  e.last_store = m.out_on_chip ? 0 : tp.out_elems_tile * ob;
-  e.last_vector = tp.last_vector;
+  e.last_store = m.out_on_chip ? 0 : tp.last_out_elems * ob;
   return e;
 }
 
@@ -572,6 +662,8 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   c.roof_dram = double(c.dram_bytes()) / ctx.dram_bytes_per_cycle;
   c.roof_noc = ctx.noc.transfer_cycles(rd, wr);
   c.noc_byte_hops = ctx.noc.byte_hops(rd, wr);
+  // The PE array and the vector unit pipeline through two accumulator slots.
+  for (const CoreEval& e : evals) c.roof_interlock = std::max(c.roof_interlock, double(e.compute) + e.interlock);
   // Each direction of a core's DMA engine moves at most its window's worth per round trip.
   for (const CoreEval& e : evals)
     c.roof_dma = std::max(c.roof_dma, double(std::max(e.dram_r, e.dram_w)) / ctx.dma_window_bytes_per_cycle);
@@ -598,11 +690,12 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
                                    double(A.interconnect.link_bytes_per_cycle), ctx.dma_window_bytes_per_cycle});
   const std::int64_t net = std::int64_t{hops} * A.interconnect.hop_latency_cycles;
   c.prologue = first_load > 0 ? ctx.dram_latency + net + ceil_to_i(double(first_load) / core_bw) : 0;
-  const std::int64_t store_part = last_store > 0 ? ctx.dram_latency + net + ceil_to_i(double(last_store) / core_bw) : 0;
+  // a store is done when the channel has taken its data (no read latency): its hops and transfer
+  const std::int64_t store_part = last_store > 0 ? net + ceil_to_i(double(last_store) / core_bw) : 0;
   c.epilogue = last_vector + store_part;
 
-  const double steady =
-      std::max({c.roof_compute, c.roof_vector, c.roof_sram, c.roof_dram, c.roof_noc, c.roof_burst, c.roof_dma});
+  const double steady = std::max(
+      {c.roof_compute, c.roof_vector, c.roof_sram, c.roof_dram, c.roof_noc, c.roof_burst, c.roof_dma, c.roof_interlock});
   const std::int64_t steady_i = ceil_to_i(steady);
   c.cycles = steady_i + c.prologue + c.epilogue;
   c.compute_cycles = static_cast<std::int64_t>(max_compute);
@@ -610,7 +703,7 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   // Stalls: everything beyond the PE array's own time, attributed to what bounds it.
   auto& st = c.stalls;
   Stall bound = Stall::Dram;
-  if (steady == c.roof_vector) bound = Stall::VectorUnit;
+  if (steady == c.roof_vector || steady == c.roof_interlock) bound = Stall::VectorUnit;
   if (steady == c.roof_sram) bound = Stall::SramBank;
   if (steady == c.roof_noc) bound = Stall::Interconnect;
   if (steady == c.roof_dram || steady == c.roof_burst || steady == c.roof_dma) bound = Stall::Dram;

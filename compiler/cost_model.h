@@ -32,8 +32,9 @@ struct CostContext {
   std::int64_t dram_latency = 0;
   std::int64_t spad_bytes_per_cycle = 0;
   // What one core's DMA engine can move per cycle in one direction with core.dma.max_outstanding
-  // bursts in flight over a round trip (Little's law): outstanding x burst / (DRAM latency +
-  // router hops both ways + one burst's transfer over a link).
+  // bursts in flight: mean-value analysis of the closed loop of those bursts through a delay
+  // (DRAM latency and router hops both ways) and the slowest per-core server on the way (the
+  // core's link or its scratchpad banks), so it is below both the latency bound and the server.
   double dma_window_bytes_per_cycle = 0;
 
   static CostContext make(arch::ArchConfigPtr arch, DType dtype);
@@ -73,6 +74,7 @@ struct LayerCost {
   double roof_compute = 0, roof_vector = 0, roof_sram = 0, roof_dram = 0, roof_noc = 0;
   double roof_burst = 0;  // a core whose resident operand moves in a burst (see resident_burst_fraction)
   double roof_dma = 0;    // the busiest core's loads or stores through its DMA window
+  double roof_interlock = 0;  // PE time plus what it waits for the vector unit to free accumulator slots
   std::int64_t prologue = 0, epilogue = 0;
 
   std::int64_t macs = 0;
@@ -116,7 +118,17 @@ struct TilePhase {
   std::int64_t a_tiles_bytes = 0, b_tiles_bytes = 0, out_elems = 0;
   std::int64_t compute = 0, folds = 0, tiles = 0, macs = 0;
   std::int64_t pe_a = 0, pe_b = 0, pe_acc = 0;  // scratchpad reads / accumulator traffic (elements)
-  std::int64_t vector = 0, last_vector = 0;
+  std::int64_t vector = 0, last_vector = 0, last_out_elems = 0;
+  // Per output-tile class (g, m, n): its PE time over all of k, its vector-unit time and count,
+  // for the PE / vector-unit interlock through the two accumulator slots.
+  struct OutClass {
+    std::int64_t count = 0;
+    double pe = 0, vec = 0;
+  };
+  int n_g = 0, n_m = 0, n_n = 0;  // classes per dimension, and the tiles of each class
+  std::array<std::int64_t, 8> g_count{}, m_count{}, n_count{};
+  std::array<OutClass, 2 * 8 * 2> out{};  // index (g * 8 + m) * 2 + n
+  const OutClass& out_class(int g, int m, int n) const { return out[static_cast<std::size_t>((g * 8 + m) * 2 + n)]; }
 };
 TilePhase gemm_tile_phase(const CostContext& ctx, const Layer& L, const Mapping& m, const CoreProblem& p);
 // Trip counts g, o0, o1, o2 of the loop nest under an order.
@@ -125,6 +137,9 @@ std::array<std::int64_t, 4> loop_trips(const TilePhase& t, const LoopOrder& orde
 // Per-core totals of a mapping (tile phase + loop order, residency and on-chip choices).
 struct CoreEval {
   std::int64_t compute = 0, vector = 0, folds = 0, tiles = 0, macs = 0;
+  // The PE array waits when an output tile's vector work outlasts the next tile's compute (the
+  // accumulator slot it needs is still being drained): cycles it loses that way.
+  double interlock = 0;
   // A resident operand moves its bytes in a fraction of the steps (its first pass, or for C its
   // last), not evenly: burst_bytes in burst_fraction of the core's compute time.
   std::int64_t burst_bytes = 0;

@@ -154,8 +154,10 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             ConvRect{img0, row0, sw.begin, si.size, sr.size, sw.size}};
   };
 
+  // Tensors are laid out tile-major by the compiler: a tile is contiguous, the next tile follows it.
   const auto a_base = addr[static_cast<std::size_t>(L.a)], b_base = addr[static_cast<std::size_t>(L.b)],
              c_base = addr[static_cast<std::size_t>(L.out)];
+  const auto side_base = L.side_inputs.empty() ? c_base : addr[static_cast<std::size_t>(L.side_inputs.front())];
   const std::int64_t a_bytes_t = cm.graph.tensor(L.a).bytes(), b_bytes_t = cm.graph.tensor(L.b).bytes(),
                      c_bytes_t = cm.graph.tensor(L.out).bytes();
 
@@ -222,7 +224,10 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
           } else if (kc != cur_c) {
             if (cur_c != none && !c_done) {  // evict unfinished partial sums
               const Command& lc = prog.cmds[static_cast<std::size_t>(last_compute)];  // the evicted tile's
-              Command st = dma(CmdKind::Store, Data::Psum, Buf::Acc, c_slot, lc.tg * lc.tm * lc.tn * accb, c_base);
+              Command st = dma(CmdKind::Store, Data::Psum, Buf::Acc, c_slot, lc.tg * lc.tm * lc.tn * accb,
+                               addr_in(c_base, c_bytes_t,
+                                       ((std::get<0>(cur_c) * tp.nm + std::get<1>(cur_c)) * tp.nn + std::get<2>(cur_c)) *
+                                           tp.out_elems_tile * accb));
               const std::int64_t s = em.emit(st, {racc.writer[c_slot]});
               racc.reader[c_slot] = s;
               psum_store[cur_c] = s;
@@ -231,7 +236,8 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             cur_c = kc;
             c_done = false;
             if (ik > 0) {  // partial sums of earlier k come back
-              Command ld = dma(CmdKind::Load, Data::Psum, Buf::Acc, c_slot, c_elems * accb, c_base);
+              Command ld = dma(CmdKind::Load, Data::Psum, Buf::Acc, c_slot, c_elems * accb,
+                               addr_in(c_base, c_bytes_t, ((gi * tp.nm + im) * tp.nn + in) * tp.out_elems_tile * accb));
               const std::int64_t l = em.emit(ld, {psum_store[kc], racc.reader[c_slot], prefetch_after, first_steps_dep()});
               racc.writer[c_slot] = l;
             }
@@ -244,7 +250,7 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             const std::int64_t bytes = conv ? mt.a_rows_cols * ks.size * gs.size * ab : gs.size * mt.size * kext * ab;
             auto load_a = [&](std::uint32_t slot) {
               Command c = dma(CmdKind::Load, Data::A, Buf::SpadA, slot, bytes,
-                              addr_in(a_base, a_bytes_t, ((g0 * L.M + mt.m0) * L.K + k0) * ab));
+                              addr_in(a_base, a_bytes_t, ((gi * tp.nm + im) * tp.nk + ik) * tp.a_tile));
               ra.writer[slot] = em.emit(c, {ra.reader[slot], prefetch_after, first_steps_dep()});
               load_deps_extra(ra.writer[slot]);
             };
@@ -268,7 +274,7 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             const std::int64_t bytes = gs.size * kext * ns.size * ab;
             auto load_b = [&](std::uint32_t slot) {
               Command c = dma(CmdKind::Load, Data::B, Buf::SpadB, slot, bytes,
-                              addr_in(b_base, b_bytes_t, ((g0 * L.K + k0) * L.N + n0) * ab));
+                              addr_in(b_base, b_bytes_t, ((gi * tp.nk + ik) * tp.nn + in) * tp.b_tile));
               rb.writer[slot] = em.emit(c, {rb.reader[slot], prefetch_after, first_steps_dep()});
               load_deps_extra(rb.writer[slot]);
             };
@@ -308,7 +314,9 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             std::int64_t side = kNone;
             if (bp.out_slots > 0) o_slot = rout.alloc();
             if (L.side_per_elem_bytes > 0) {
-              side = em.emit(dma(CmdKind::Load, Data::Side, Buf::SpadOut, o_slot, c_elems * L.side_per_elem_bytes, 0),
+              side = em.emit(dma(CmdKind::Load, Data::Side, Buf::SpadOut, o_slot, c_elems * L.side_per_elem_bytes,
+                                 addr_in(side_base, c_bytes_t,
+                                         ((gi * tp.nm + im) * tp.nn + in) * tp.out_elems_tile * L.side_per_elem_bytes)),
                              {rout.reader[o_slot], prefetch_after});
               rout.writer[o_slot] = side;
             }
@@ -327,7 +335,7 @@ void gemm_core(const CompiledModel& cm, const CompiledLayer& cl, const CoreProbl
             racc.reader[c_slot] = vc;
             if (!m.out_on_chip) {
               Command st = dma(CmdKind::Store, Data::Out, Buf::SpadOut, o_slot, c_elems * ob,
-                               addr_in(c_base, c_bytes_t, ((g0 * L.M + mt.m0) * L.N + n0) * ob));
+                               addr_in(c_base, c_bytes_t, ((gi * tp.nm + im) * tp.nn + in) * tp.out_elems_tile * ob));
               rout.reader[o_slot] = em.emit(st, {vc});
             } else {
               rout.reader[o_slot] = vc;

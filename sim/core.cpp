@@ -62,6 +62,9 @@ void Core::control() {
     done_at_.assign(n, 0.0);
     cause_.assign(n, static_cast<std::uint8_t>(Stall::Dram));
     retire_cause_.assign(n, static_cast<std::uint8_t>(Stall::Dram));
+    delay_cause_.assign(n, static_cast<std::uint8_t>(Stall::Dram));
+    started_at_.assign(n, 0.0);
+    delayed_.assign(n, 0.0);
     for (auto& q : queue_) q.clear();
     bool any_compute = false, any_vector = false;
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -107,7 +110,8 @@ void Core::control() {
 void Core::complete(std::uint32_t idx, Stall cause) {
   done_[idx] = 1;
   done_at_[idx] = clock_.now();
-  cause_[idx] = static_cast<std::uint8_t>(cause);
+  const double worked = done_at_[idx] - started_at_[idx];
+  cause_[idx] = static_cast<std::uint8_t>(delayed_[idx] > worked ? static_cast<Stall>(delay_cause_[idx]) : cause);
   --pending_;
   progress_ev_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -206,6 +210,9 @@ void Core::run_unit(Unit u) {
       const double since = clock_.now();
       Stall cause = Stall::Dram;
       wait_deps(u, idx, since, cause);
+      started_at_[idx] = clock_.now();
+      delayed_[idx] = clock_.now() - since;
+      delay_cause_[idx] = static_cast<std::uint8_t>(cause);
       if (u == primary_) {
         // the primary unit's idle time before this command, charged to what it waited for
         const double gap = clock_.now() - cursor_;

@@ -124,6 +124,10 @@ class Core : public sc_core::sc_module {
   std::vector<char> done_;
   std::vector<double> done_at_;
   std::vector<std::uint8_t> cause_;  // the stall a command causes to the one that waits for it
+  // what held each command up before it started, and for how long (a command that waited longer
+  // than it worked passes that cause on: a vector op stuck behind a slow store is a DRAM stall)
+  std::vector<std::uint8_t> delay_cause_;
+  std::vector<double> started_at_, delayed_;
   std::size_t pending_ = 0;
   Unit primary_ = kPe;
   double cursor_ = 0;  // the primary unit's time accounted so far
