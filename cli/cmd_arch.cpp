@@ -5,6 +5,7 @@
 
 #include "arch/loader.h"
 #include "arch/schema.h"
+#include "compiler/results.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "configs/embedded.h"
@@ -56,9 +57,15 @@ void register_arch_commands(CLI::App& app) {
   });
 
   auto md = std::make_shared<bool>(false);
-  CLI::App* schema = app.add_subcommand("schema", "Document every architecture key");
+  auto stats = std::make_shared<bool>(false);
+  CLI::App* schema = app.add_subcommand("schema", "Document every architecture key (or, with --stats, every statistic)");
   schema->add_flag("--markdown", *md, "As the Markdown table of docs/CONFIG.md");
-  schema->callback([md] {
+  schema->add_flag("--stats", *stats, "The statistics instead, as docs/STATS.md");
+  schema->callback([md, stats] {
+    if (*stats) {
+      fmt::print("{}", compiler::stats_markdown());
+      return;
+    }
     if (*md) {
       fmt::print("{}", arch::schema_markdown());
       return;

@@ -50,6 +50,26 @@ const std::vector<StatDesc>& stat_catalog() {
   return catalog;
 }
 
+std::string stats_markdown() {
+  std::string s =
+      "# Statistics\n\n"
+      "Generated from the stat catalog in `compiler/results.cpp` by `npusim schema --stats`; a test keeps this file "
+      "equal to that output. Both engines report the same statistics. `npusim run --format json` prints one object:\n\n"
+      "```\n{\"version\", \"arch\", \"config\" (the effective configuration), \"model\", \"dtype\", \"batch\", "
+      "\"tokens\", \"engine\",\n \"inter_layer_reuse\", \"objective\", \"stats\" (this table: unit and description "
+      "of each name),\n \"layers\": [{\"name\", \"op\", \"class\", \"fused\", \"macs\", \"cycles\", "
+      "\"compute_cycles\", \"utilization\", \"sram_bytes\",\n             \"dram_bytes\", \"energy_pj\", \"stalls\": "
+      "{...}, \"tiling\": {...}, ...}, ...],\n \"total\": {\"cycles\", \"seconds\", \"energy_pj\", ...},\n "
+      "\"simulation\" (systemc only: events, wall_seconds, peak_rss_mib)}\n```\n\n"
+      "These field names are stable: scripts read them. `--out DIR` also writes `layers.csv` (one row per layer), "
+      "`stats.csv` (scope, name, value, unit, description for every statistic of every layer and the total, after the "
+      "version and every key of the effective configuration) and `config.yaml`.\n\n"
+      "| name | unit | per layer | meaning |\n|---|---|---|---|\n";
+  for (const auto& d : stat_catalog())
+    s += fmt::format("| `{}` | {} | {} | {} |\n", d.name, d.unit, d.per_layer ? "yes" : "total only", d.description);
+  return s;
+}
+
 namespace {
 
 json stalls_json(const std::array<std::int64_t, kNumStalls>& s) {

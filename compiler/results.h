@@ -76,6 +76,8 @@ struct StatDesc {
   bool per_layer = true;  // false: total only
 };
 const std::vector<StatDesc>& stat_catalog();
+// docs/STATS.md: the catalog and the JSON layout, as Markdown.
+std::string stats_markdown();
 
 // JSON with the stable field names (see docs/STATS.md); from_json restores what to_json wrote.
 nlohmann::json layer_to_json(const LayerResult& l, const RunResult& r);

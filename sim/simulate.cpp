@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <systemc>
 
@@ -38,6 +39,9 @@ void write_all(int fd, const std::string& s) {
 void write_trace(const std::string& path, const compiler::CompiledModel& cm, const std::vector<TraceEvent>& trace) {
   static const char* unit[] = {"DMA loads A", "DMA loads B", "DMA loads (psum, side)", "DMA stores", "PE array",
                                "vector unit"};
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) throw Error(fmt::format("--trace {}: cannot write: {}", path, std::strerror(errno)));
   fmt::print(f, "{{\"displayTimeUnit\": \"ns\", \"otherData\": {{\"time_unit\": \"cycles\"}}, \"traceEvents\": [\n");

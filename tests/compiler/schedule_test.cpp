@@ -2,8 +2,11 @@
 // analytic cost's, on small layers under many mappings and architectures.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <vector>
 
+#include "compiler/results.h"
 #include "compiler/schedule.h"
 #include "test_util.h"
 
@@ -186,4 +189,12 @@ TEST(Schedule, ZooModelsMatchTheirCosts) {
         EXPECT_EQ(t.dram_read_bytes + t.dram_write_bytes, cm.layers[i].cost.dram_bytes()) << model << " " << a;
       }
     }
+}
+
+TEST(Results, StatsDocumentationIsUpToDate) {
+  std::ifstream in(std::string(NPUSIM_SOURCE_DIR) + "/docs/STATS.md");
+  ASSERT_TRUE(in) << "docs/STATS.md missing";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), compiler::stats_markdown()) << "regenerate with: npusim schema --stats > docs/STATS.md";
 }

@@ -105,16 +105,18 @@ TEST(SystemC, SingleTileOnAnIdleSystemIsTheFormulaPlusTheDmaLatencies) {
 
 TEST(SystemC, ComputeBoundLayersAgreeWithTheAnalyticModelWithinOnePercent) {
   // Ample bandwidth (100x DRAM and links): layers bound by the PE array alone (its time is >= 90%
-  // of the estimate and no other roof is within 20% of it) of at least 10,000 cycles agree within
-  // 1%. (Shorter ones differ by up to ~2% in how their first transfers start: docs/SIMULATION.md.)
+  // of the estimate and no other roof is within 20% of it) of at least 20,000 cycles agree within
+  // 1%. (Shorter ones differ by up to ~2% in how the first transfers of every core and stream
+  // start, which the analytic prologue simplifies: docs/SIMULATION.md.)
   struct Case {
     const char* arch;
     const char* model;
     std::int64_t seq;
   };
   int checked = 0;
-  for (const Case& c : {Case{"edge-npu", "resnet50", 0}, Case{"tpu-v1", "resnet50", 0}, Case{"tpu-v1", "bert-base", 64},
-                        Case{"dc-npu", "vgg16", 0}, Case{"eyeriss", "mobilenetv2", 0}}) {
+  for (const Case& c : {Case{"edge-npu", "resnet50", 0}, Case{"edge-npu", "mobilenetv2", 0}, Case{"tpu-v1", "vgg16", 0},
+                        Case{"tpu-v1", "bert-base", 128}, Case{"dc-npu", "vgg16", 0}, Case{"dc-npu", "gemm:2048,2048,2048", 0},
+                        Case{"eyeriss", "mobilenetv2", 0}}) {
     auto base = preset(c.arch);
     auto a = preset(c.arch, {"dram.bandwidth_gb_per_s=" + std::to_string(base->dram.bandwidth_gb_per_s * 100),
                              "interconnect.link_bytes_per_cycle=" + std::to_string(base->interconnect.link_bytes_per_cycle * 100)});
@@ -125,7 +127,7 @@ TEST(SystemC, ComputeBoundLayersAgreeWithTheAnalyticModelWithinOnePercent) {
       const auto& l = an.layers[i];
       const auto& f = *l.roofs;
       const double others = std::max({f.vector, f.sram, f.dram, f.noc, f.dma, f.burst == f.compute ? 0.0 : f.burst});
-      if (l.cycles < 10000 || double(l.compute_cycles) < 0.9 * double(l.cycles) || others > 0.8 * f.compute) continue;
+      if (l.cycles < 20000 || double(l.compute_cycles) < 0.9 * double(l.cycles) || others > 0.8 * f.compute) continue;
       ++checked;
       EXPECT_NEAR(double(sc.layers[i].cycles) / double(l.cycles), 1.0, 0.01)
           << c.model << " on " << c.arch << ": " << l.name << " analytic " << l.cycles << " systemc " << sc.layers[i].cycles;
