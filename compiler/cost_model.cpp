@@ -630,14 +630,15 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   std::size_t ncores = 0;
   for (auto w : weights) ncores += static_cast<std::size_t>(w);
   LayerCost c;
-  std::vector<double> rd(ncores, 0.0), wr(ncores, 0.0);
+  std::vector<double> rd(ncores, 0.0), wr(ncores, 0.0), first(ncores, 0.0);
   double max_compute = 0, max_vector = 0, max_sram = 0;
   std::int64_t first_load = 0, last_store = 0, last_vector = 0;
   std::size_t core = 0;
   for (std::size_t i = 0; i < evals.size(); ++i) {
     const CoreEval& e = evals[i];
     const std::int64_t W = weights[i];
-    for (std::int64_t k = 0; k < W; ++k, ++core) rd[core] = double(e.dram_r), wr[core] = double(e.dram_w);
+    for (std::int64_t k = 0; k < W; ++k, ++core)
+      rd[core] = double(e.dram_r), wr[core] = double(e.dram_w), first[core] = double(e.first_load);
     c.macs += W * e.macs;
     c.tiles += W * e.tiles;
     c.folds += W * e.folds;
@@ -689,7 +690,10 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   const double core_bw = std::min({ctx.dram_bytes_per_cycle / double(std::max<std::size_t>(ncores, 1)),
                                    double(A.interconnect.link_bytes_per_cycle), ctx.dma_window_bytes_per_cycle});
   const std::int64_t net = std::int64_t{hops} * A.interconnect.hop_latency_cycles;
-  c.prologue = first_load > 0 ? ctx.dram_latency + net + ceil_to_i(double(first_load) / core_bw) : 0;
+  // the first tiles of every core at once: a core's own share, or the busiest link they all cross
+  const double first_transfer = std::max(double(first_load) / core_bw,
+                                         ctx.noc.transfer_cycles(first, std::vector<double>(ncores, 0.0)));
+  c.prologue = first_load > 0 ? ctx.dram_latency + net + ceil_to_i(first_transfer) : 0;
   // a store is done when the channel has taken its data (no read latency): its hops and transfer
   const std::int64_t store_part = last_store > 0 ? net + ceil_to_i(double(last_store) / core_bw) : 0;
   c.epilogue = last_vector + store_part;

@@ -113,6 +113,7 @@ void Core::complete(std::uint32_t idx, Stall cause) {
   const double worked = done_at_[idx] - started_at_[idx];
   cause_[idx] = static_cast<std::uint8_t>(delayed_[idx] > worked ? static_cast<Stall>(delay_cause_[idx]) : cause);
   --pending_;
+  ++completed_;
   progress_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 

@@ -81,6 +81,7 @@ class Core : public sc_core::sc_module {
        LayerHost& host);
 
   bool done() const { return all_done_; }
+  std::int64_t completed() const { return completed_; }
   // Where the core is stuck (for the no-progress report), or "" if it is not.
   std::string stuck(const std::vector<std::string>& layer_names) const;
 
@@ -134,6 +135,7 @@ class Core : public sc_core::sc_module {
   std::vector<std::pair<double, double>> vector_busy_;
   CoreLayerStats stats_;
   bool all_done_ = false;
+  std::int64_t completed_ = 0;  // commands completed, all layers
 
   // where each unit waits (for the no-progress report)
   std::array<std::int64_t, kUnits> waiting_cmd_{-1, -1, -1, -1, -1, -1}, waiting_dep_{-1, -1, -1, -1, -1, -1};

@@ -107,16 +107,25 @@ void Npu::finished(std::size_t layer, std::int32_t core, const CoreLayerStats& s
   }
 }
 
-compiler::RunResult Npu::result() const {
+std::int64_t Npu::progress() const {
+  std::int64_t n = 0;
+  for (const auto& c : cores_) n += c->completed();
+  return n;
+}
+
+std::string Npu::stuck() const {
   std::vector<std::string> names;
   for (const auto& l : cm_.layers) names.push_back(l.layer.name);
-  for (std::size_t l = 0; l < layers_.size(); ++l) {
-    if (layers_[l].done) continue;
-    std::string where;
-    for (const auto& c : cores_)
-      if (where.empty()) where = c->stuck(names);
-    throw Error(fmt::format("no progress: the Schedule cannot finish: {}", where.empty() ? "layer '" + names[l] + "' never ran" : where));
-  }
+  for (const auto& c : cores_)
+    if (std::string where = c->stuck(names); !where.empty()) return where;
+  for (std::size_t l = 0; l < layers_.size(); ++l)
+    if (!layers_[l].done) return "layer '" + names[l] + "' never ran";
+  return "";
+}
+
+compiler::RunResult Npu::result() const {
+  for (std::size_t l = 0; l < layers_.size(); ++l)
+    if (!layers_[l].done) throw Error(fmt::format("no progress: the Schedule cannot finish: {}", stuck()));
 
   compiler::RunResult r = compiler::empty_result(cm_, "systemc");
   double run_end = 0;

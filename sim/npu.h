@@ -31,6 +31,10 @@ class Npu : public sc_core::sc_module, public LayerHost {
   // After sc_start() has returned: the results, or throws Error if the Schedule could not finish
   // (naming the core, the command and the simulated time).
   compiler::RunResult result() const;
+  // Commands completed so far, all cores (for the progress watchdog).
+  std::int64_t progress() const;
+  // Where the simulation is stuck (the first stuck core), for the no-progress report.
+  std::string stuck() const;
 
   // LayerHost
   std::size_t layer_count() const override { return cm_.layers.size(); }

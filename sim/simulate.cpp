@@ -76,7 +76,20 @@ void write_trace(const std::string& path, const compiler::CompiledModel& cm, con
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<TraceEvent> trace;
     Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace);
-    sc_core::sc_start();
+    // Run in slices of simulated time; a simulation whose commands stop completing while events
+    // keep coming is stopped and reported, so the simulator never hangs.
+    const SimClock clock(cm.arch->cycle_ns());
+    const sc_core::sc_time slice = clock.time(1e6);
+    std::int64_t last = -1, idle_slices = 0;
+    do {
+      sc_core::sc_start(slice);
+      const std::int64_t now = npu.progress();
+      idle_slices = now == last ? idle_slices + 1 : 0;
+      last = now;
+      if (idle_slices >= o.stall_slices)
+        throw Error(fmt::format("no progress: no command completed for {} million cycles: {}", idle_slices,
+                                npu.stuck()));
+    } while (sc_core::sc_pending_activity());
     if (!o.trace_path.empty()) write_trace(o.trace_path, cm, trace);
     compiler::RunResult r = npu.result();
     r.sim_wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

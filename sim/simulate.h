@@ -22,6 +22,9 @@ struct SimOptions {
   // Write a timeline of every command on every unit of every core to this file, in the Chrome
   // trace-event format (chrome://tracing, ui.perfetto.dev); times are in cycles (shown as us).
   std::string trace_path;
+  // The run stops with a no-progress error when no command completes for this many million
+  // simulated cycles while events continue.
+  std::int64_t stall_slices = 1000;
 };
 
 // Simulates `cm`. Throws Error when the Schedule can never finish (naming the core, the command
