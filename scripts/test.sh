@@ -11,7 +11,8 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DNPUSIM_WERROR=ON
 cmake --build build -j"$jobs"
 ctest --test-dir build -j"$jobs" --output-on-failure
 
-cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNPUSIM_SANITIZE=ON -DNPUSIM_WERROR=ON
+# (the CUDA code is compiled once, in the plain build: the sanitizers are for the host code)
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNPUSIM_SANITIZE=ON -DNPUSIM_WERROR=ON -DNPUSIM_CUDA=OFF
 cmake --build build-sanitize -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-sanitize -j"$jobs" --output-on-failure
