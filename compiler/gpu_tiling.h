@@ -17,6 +17,8 @@ struct TileConfig {
   int stages;              // cp.async pipeline depth
   int warps_m, warps_n;    // warp grid of a CTA (each warp computes (bm/warps_m) x (bn/warps_n))
   int id;                  // stable index, recorded with every measurement
+  int regs;                // registers per thread the kernel is compiled to (its __launch_bounds__
+                           // asks for regs_per_sm / (threads x regs) CTAs per SM), measured spill-free
   constexpr int threads() const { return 32 * warps_m * warps_n; }
   // shared memory of the pipeline: `stages` copies of the A (bm x bk) and B (bk x bn) tiles
   constexpr std::int64_t smem_bytes(int elem_bytes) const {
@@ -26,12 +28,14 @@ struct TileConfig {
 
 // The configurations the project's GEMM kernel is instantiated with (validate/kernels). Each
 // satisfies the kernel's static_asserts: warp tiles are multiples of the 16x8x16 mma.sync shape.
+// regs: a 64x64 warp tile holds 128 fp32 accumulators per thread, so it needs more than 128
+// registers (nvcc -Xptxas -v on validate/kernels shows how many each configuration uses).
 inline constexpr std::array<TileConfig, 5> kGemmConfigs = {{
-    {128, 128, 32, 4, 2, 2, 0},  // the workhorse: 4 warps, 64x64 per warp
-    {128, 256, 32, 3, 2, 4, 1},  // large N: 8 warps
-    {256, 128, 32, 3, 4, 2, 2},  // large M: 8 warps
-    {64, 128, 32, 4, 2, 2, 3},   // small M
-    {64, 64, 64, 4, 2, 2, 4},    // small problems: more CTAs
+    {128, 128, 32, 4, 2, 2, 0, 248},  // the workhorse: 4 warps, 64x64 per warp
+    {128, 256, 32, 3, 2, 4, 1, 248},  // large N: 8 warps
+    {256, 128, 32, 3, 4, 2, 2, 248},  // large M: 8 warps
+    {64, 128, 32, 4, 2, 2, 3, 128},   // small M
+    {64, 64, 64, 4, 2, 2, 4, 128},    // small problems: more CTAs
 }};
 
 struct GpuLimits {
@@ -41,13 +45,14 @@ struct GpuLimits {
   int max_threads_per_sm = 2048;
   int max_ctas_per_sm = 32;
   int regs_per_sm = 65536;
-  int regs_per_thread = 128;                  // the kernel's register budget (__launch_bounds__)
+  int regs_per_thread = 128;                  // register budget of a configuration with regs == 0
 };
 
 struct Plan {
   TileConfig cfg{};
   int split_k = 1;
-  std::int64_t ctas_m = 0, ctas_n = 0, ctas = 0;  // ctas = ctas_m x ctas_n x split_k
+  std::int64_t batch = 1;                         // independent GEMMs of one launch (batched matmul)
+  std::int64_t ctas_m = 0, ctas_n = 0, ctas = 0;  // ctas = ctas_m x ctas_n x split_k x batch
   int ctas_per_sm = 0;
   std::int64_t waves = 0;
   std::int64_t k_per_split = 0;                   // K elements each split reduces
@@ -58,21 +63,23 @@ constexpr std::int64_t div_up(std::int64_t a, std::int64_t b) { return (a + b - 
 constexpr int ctas_per_sm(const TileConfig& c, int elem_bytes, const GpuLimits& g) {
   const std::int64_t smem = c.smem_bytes(elem_bytes);
   if (smem > g.smem_per_block) return 0;
+  const std::int64_t regs = c.regs > 0 ? c.regs : g.regs_per_thread;
   std::int64_t n = g.smem_per_sm / smem;
   n = n < g.max_threads_per_sm / c.threads() ? n : g.max_threads_per_sm / c.threads();
-  n = n < g.regs_per_sm / (c.threads() * g.regs_per_thread) ? n : g.regs_per_sm / (c.threads() * g.regs_per_thread);
+  n = n < g.regs_per_sm / (c.threads() * regs) ? n : g.regs_per_sm / (c.threads() * regs);
   n = n < g.max_ctas_per_sm ? n : g.max_ctas_per_sm;
   return static_cast<int>(n);
 }
 
 constexpr Plan make_plan(std::int64_t m, std::int64_t n, std::int64_t k, const TileConfig& c, int split_k, int elem_bytes,
-                         const GpuLimits& g) {
+                         const GpuLimits& g, std::int64_t batch = 1) {
   Plan p;
   p.cfg = c;
   p.split_k = split_k;
+  p.batch = batch;
   p.ctas_m = div_up(m, c.bm);
   p.ctas_n = div_up(n, c.bn);
-  p.ctas = p.ctas_m * p.ctas_n * split_k;
+  p.ctas = p.ctas_m * p.ctas_n * split_k * batch;
   p.ctas_per_sm = ctas_per_sm(c, elem_bytes, g);
   const std::int64_t slots = std::int64_t{g.sms} * (p.ctas_per_sm > 0 ? p.ctas_per_sm : 1);
   p.waves = div_up(p.ctas, slots);
@@ -84,18 +91,21 @@ constexpr Plan make_plan(std::int64_t m, std::int64_t n, std::int64_t k, const T
 // operands: among the configurations, the one with the fewest waves x per-CTA work (the
 // cheapest, counting partly empty waves), ties to the earlier configuration; split-K (2, 4 or 8)
 // only when the grid would fill less than half of one wave and k is at least 16 x split x BK.
-constexpr Plan choose_plan(std::int64_t m, std::int64_t n, std::int64_t k, int elem_bytes, const GpuLimits& g = {}) {
+// batch: a batched matmul of `batch` independent m x n x k products in one launch (its CTAs count
+// towards the waves, so a batch that fills the GPU needs no split-K).
+constexpr Plan choose_plan(std::int64_t m, std::int64_t n, std::int64_t k, int elem_bytes, const GpuLimits& g = {},
+                           std::int64_t batch = 1) {
   Plan best{};
   double best_cost = -1;
   for (const TileConfig& c : kGemmConfigs) {
     if (ctas_per_sm(c, elem_bytes, g) == 0) continue;
     for (int split : {1, 2, 4, 8}) {
       if (split > 1) {
-        const Plan one = make_plan(m, n, k, c, 1, elem_bytes, g);
+        const Plan one = make_plan(m, n, k, c, 1, elem_bytes, g, batch);
         if (2 * one.ctas >= std::int64_t{g.sms} * one.ctas_per_sm) break;
         if (k < 16LL * split * c.bk) break;
       }
-      const Plan p = make_plan(m, n, k, c, split, elem_bytes, g);
+      const Plan p = make_plan(m, n, k, c, split, elem_bytes, g, batch);
       // each wave costs one CTA's work (its tile x its share of k), partial waves in full
       const double cost = double(p.waves) * double(c.bm) * double(c.bn) * double(p.k_per_split);
       if (best_cost < 0 || cost < best_cost) best = p, best_cost = cost;
