@@ -17,8 +17,9 @@ struct TileConfig {
   int stages;              // cp.async pipeline depth
   int warps_m, warps_n;    // warp grid of a CTA (each warp computes (bm/warps_m) x (bn/warps_n))
   int id;                  // stable index, recorded with every measurement
-  int regs;                // registers per thread the kernel is compiled to (its __launch_bounds__
-                           // asks for regs_per_sm / (threads x regs) CTAs per SM), measured spill-free
+  int regs;                // registers allocated per thread (a multiple of 8, the allocation unit):
+                           // the kernel's __launch_bounds__ asks for regs_per_sm / (threads x regs)
+                           // CTAs per SM, which caps what the compiler may use (255 at most)
   constexpr int threads() const { return 32 * warps_m * warps_n; }
   // shared memory of the pipeline: `stages` copies of the A (bm x bk) and B (bk x bn) tiles
   constexpr std::int64_t smem_bytes(int elem_bytes) const {
@@ -28,12 +29,13 @@ struct TileConfig {
 
 // The configurations the project's GEMM kernel is instantiated with (validate/kernels). Each
 // satisfies the kernel's static_asserts: warp tiles are multiples of the 16x8x16 mma.sync shape.
-// regs: a 64x64 warp tile holds 128 fp32 accumulators per thread, so it needs more than 128
-// registers (nvcc -Xptxas -v on validate/kernels shows how many each configuration uses).
+// regs: a 64x64 warp tile holds 128 fp32 accumulators per thread and compiles to 243-255
+// registers (256 allocated); the smaller warp tiles fit 128 (nvcc -Xptxas -v on validate/kernels,
+// or cmake -DNPUSIM_CUDA_RESOURCE_USAGE=ON, shows each instantiation's count).
 inline constexpr std::array<TileConfig, 5> kGemmConfigs = {{
-    {128, 128, 32, 4, 2, 2, 0, 248},  // the workhorse: 4 warps, 64x64 per warp
-    {128, 256, 32, 3, 2, 4, 1, 248},  // large N: 8 warps
-    {256, 128, 32, 3, 4, 2, 2, 248},  // large M: 8 warps
+    {128, 128, 32, 4, 2, 2, 0, 256},  // the workhorse: 4 warps, 64x64 per warp
+    {128, 256, 32, 3, 2, 4, 1, 256},  // large N: 8 warps
+    {256, 128, 32, 3, 4, 2, 2, 256},  // large M: 8 warps
     {64, 128, 32, 4, 2, 2, 3, 128},   // small M
     {64, 64, 64, 4, 2, 2, 4, 128},    // small problems: more CTAs
 }};
