@@ -117,7 +117,7 @@ std::string Nvml::name() const {
 std::string nvidia_smi_query() {
   FILE* p = popen(
       "nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,power.draw,"
-      "power.limit,temperature.gpu,pstate,clocks_event_reasons.active --format=csv 2>/dev/null",
+      "power.limit,temperature.gpu,pstate --format=csv 2>/dev/null",
       "r");
   if (!p) return {};
   std::string out;
