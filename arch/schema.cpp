@@ -163,12 +163,13 @@ std::vector<Field> build_fields() {
              "Which operand stays in the array: ws weights, os outputs, is inputs (docs/PE_TIMING.md).",
              [](auto& c) -> auto& { return c.core.pe_array.dataflow; }));
   add(boolean("core.pe_array.stationary_double_buffer",
-              "Shadow registers for the stationary operand: the next fold's weights (ws) or inputs (is) load, "
-              "or the finished outputs (os) drain, while the current fold computes.",
+              "Shadow registers for the stationary operand: the next fold's weights (ws) or inputs (is) load "
+              "behind the current fold instead of through an idle array. No effect on os, whose finished sums "
+              "leave on per-column output buses (docs/PE_TIMING.md).",
               [](auto& c) -> auto& { return c.core.pe_array.stationary_double_buffer; }));
   add(boolean("core.pe_array.fold_overlap",
-              "The next fold's streaming operands enter right behind the current fold's, with no fill/drain "
-              "bubble between folds. Requires stationary_double_buffer.",
+              "The next fold's streaming operands enter right behind the current fold's (at least R cycles "
+              "later), with no fill/drain bubble between folds. Requires stationary_double_buffer.",
               [](auto& c) -> auto& { return c.core.pe_array.fold_overlap; }));
 
   add(at_most(at_least(integer("core.vector_unit.lanes", "lanes", "SIMD lanes of the vector unit.",

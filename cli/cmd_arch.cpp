@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "arch/loader.h"
+#include "arch/scalesim_cfg.h"
 #include "arch/schema.h"
 #include "compiler/results.h"
 #include "cli/commands.h"
@@ -20,7 +21,7 @@ void register_arch_commands(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   CLI::App* check = app.add_subcommand("check-config", "Validate an architecture file and print every problem");
-  check->add_option("file", o->file, "YAML file or preset name")->required();
+  check->add_option("file", o->file, "YAML file, SCALE-Sim .cfg file or preset name")->required();
   check->add_option("--set", o->sets, "Override a key, e.g. --set core.pe_array.rows=64 (repeatable)");
   check->add_flag("--print", o->print, "Print the effective configuration (every key, defaults filled)");
   check->callback([o] {
@@ -32,6 +33,10 @@ void register_arch_commands(CLI::App& app) {
       source = p->file;
     } else {
       text = read_file(o->file);
+      if (arch::is_scalesim_cfg(o->file)) {  // its npusim description; problems are SCALE-Sim key errors
+        text = arch::scalesim_cfg_to_yaml(text, o->file);
+        source = o->file + " (as npusim YAML)";
+      }
     }
     auto diags = arch::check_arch(text, source, ov);
     if (!diags.empty()) {

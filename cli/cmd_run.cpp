@@ -1,6 +1,7 @@
 // npusim run / npusim compile: compile a model for an architecture, run it on an engine, report.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -23,6 +24,7 @@ struct RunOptions {
   std::string out_dir;
   std::string engine = "systemc";
   std::string trace;
+  std::string pe_model = "formula";
 };
 
 void write_file(const std::filesystem::path& p, const std::string& text) {
@@ -38,6 +40,38 @@ void check_choice(const char* opt, const std::string& v, std::initializer_list<c
     list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
   }
   throw Error(fmt::format("{} {}: expected one of {}", opt, v, list));
+}
+
+// --pe-model rtl: the run with every compute tile on the verilated PE array, beside the same run
+// with the timing formula; their cycles must be equal. Returns the RTL run.
+compiler::RunResult run_with_rtl(const compiler::CompiledModel& cm, const std::string& trace, std::string& summary) {
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  const compiler::RunResult ref = sim::simulate(cm);
+  const auto t1 = clock::now();
+  sim::SimOptions o;
+  o.rtl_pe = true;
+  o.trace_path = trace;
+  compiler::RunResult r = sim::simulate(cm, o);
+  const auto t2 = clock::now();
+  const double w_formula = std::chrono::duration<double>(t1 - t0).count();
+  const double w_rtl = std::chrono::duration<double>(t2 - t1).count();
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < r.layers.size() && i < ref.layers.size(); ++i)
+    differ += r.layers[i].cycles != ref.layers[i].cycles || r.layers[i].compute_cycles != ref.layers[i].compute_cycles;
+  const bool equal = differ == 0 && r.total_cycles == ref.total_cycles;
+  const auto& pe = cm.arch->core.pe_array;
+  summary = fmt::format(
+      "PE model rtl: {} compute tiles ran on the verilated {}x{} {} array ({} array cycles), results equal to the "
+      "reference GEMM; total cycles {} {} the timing formula's {}{}; wall {:.3f} s against {:.3f} s: slowdown {:.1f}x\n",
+      r.rtl_tiles, pe.rows, pe.cols, arch::name_of(pe.dataflow), r.rtl_cycles, r.total_cycles,
+      equal ? "equal to" : "DIFFER from", ref.total_cycles,
+      equal ? "" : fmt::format(" ({} layers differ)", differ), w_rtl, w_formula, w_formula > 0 ? w_rtl / w_formula : 0.0);
+  if (!equal) {
+    fmt::print(stderr, "{}", summary);
+    throw Error("--pe-model rtl: the RTL's cycles differ from the timing formula's (see above)");
+  }
+  return r;
 }
 
 }  // namespace
@@ -79,6 +113,11 @@ void register_run_commands(CLI::App& app) {
                   "(the two side by side, with the analytic model's error)")
       ->capture_default_str();
   run->add_option("--format", ro->format, "Output: table, json or csv")->capture_default_str();
+  run->add_option("--pe-model", ro->pe_model,
+                  "What times the PE array in the SystemC engine: formula (the timing formula), or rtl (every compute "
+                  "tile runs on the verilated RTL array, int8, verilated sizes only; the run is repeated with the "
+                  "formula, the cycles compared and the slowdown reported)")
+      ->capture_default_str();
   run->add_option("--trace", ro->trace,
                   "With --engine systemc: write a timeline of every command (Chrome trace format, open in "
                   "ui.perfetto.dev) to this file");
@@ -87,7 +126,26 @@ void register_run_commands(CLI::App& app) {
   run->callback([ro] {
     check_choice("--format", ro->format, {"table", "json", "csv"});
     check_choice("--engine", ro->engine, {"systemc", "analytic", "both"});
+    check_choice("--pe-model", ro->pe_model, {"formula", "rtl"});
+    if (ro->m.memory == "ideal" && ro->engine != "analytic")
+      throw Error("--memory ideal: an analysis of the analytic engine (the SystemC model has real memories); add "
+                  "--engine analytic");
+    if (ro->pe_model == "rtl" && ro->engine != "systemc")
+      throw Error("--pe-model rtl: the RTL runs inside the SystemC engine; use --engine systemc");
     auto cm = compile_from_options(ro->m);
+    if (ro->pe_model == "rtl") {
+      if (cm.ctx.dtype != DType::Int8)
+        throw Error(fmt::format("--pe-model rtl: the RTL array computes int8 operands, the run uses {}; add --dtype int8",
+                                name_of(cm.ctx.dtype)));
+      std::string summary;
+      const compiler::RunResult r = run_with_rtl(cm, ro->trace, summary);
+      emit(r, ro->format, ro->out_dir);
+      if (ro->format == "table")
+        fmt::print("\n{}", summary);
+      else
+        fmt::print(stderr, "{}", summary);
+      return;
+    }
     if (ro->engine == "both") {
       check_choice("--format", ro->format, {"table", "json"});
       const auto a = run_engine(cm, "analytic");
@@ -121,6 +179,7 @@ void register_run_commands(CLI::App& app) {
   comp->callback([co] {
     check_choice("--format", co->format, {"table", "json"});
     auto cm = compile_from_options(co->m);
+    if (co->dump && cm.options.ideal_memory) throw Error("--dump: with --memory ideal there is no Schedule");
     if (co->dump) {
       const auto addr = compiler::dram_layout(cm);
       bool found = co->layer.empty();

@@ -9,6 +9,7 @@
 
 #include "arch/error.h"
 #include "arch/loader.h"
+#include "arch/scalesim_cfg.h"
 #include "configs/embedded.h"
 
 namespace npusim::cli {
@@ -17,7 +18,8 @@ void add_arch_options(CLI::App& app, ModelOptions& o) {
   std::string presets;
   for (const auto& p : arch_presets()) presets += fmt::format("{}{}", presets.empty() ? "" : ", ", p.name);
   app.add_option("--arch", o.arch,
-                 fmt::format("Architecture: a preset ({}) or a YAML file [default: {}]", presets, kDefaultArchPreset));
+                 fmt::format("Architecture: a preset ({}), a YAML file, or a SCALE-Sim .cfg file [default: {}]", presets,
+                             kDefaultArchPreset));
   app.add_option("--set", o.sets, "Override a key of the architecture, e.g. --set core.pe_array.rows=64 (repeatable)");
 }
 
@@ -30,6 +32,10 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
   app.add_flag("--no-layer-fusion", o.no_layer_fusion,
                "Do not keep a layer's output on chip for its consumer (inter-layer reuse), to compare");
   app.add_option("--objective", o.objective, "Mapping objective: latency, energy, edp or dram")->capture_default_str();
+  app.add_option("--memory", o.memory,
+                 "real, or ideal: buffers unbounded and transfers free, so each layer takes the PE array's own time "
+                 "(compute cycles as SCALE-Sim counts them; analytic engine only)")
+      ->capture_default_str();
 }
 
 std::string read_file(const std::string& path) {
@@ -51,6 +57,8 @@ arch::ArchConfigPtr load_arch_option(const std::string& arch, const std::vector<
     for (const auto& p : arch_presets()) presets += fmt::format("{}{}", presets.empty() ? "" : ", ", p.name);
     throw Error(fmt::format("unknown architecture '{}': not a preset ({}) nor a readable file", name, presets));
   }
+  if (arch::is_scalesim_cfg(name))  // a SCALE-Sim configuration: its description in SCALE-Sim's setting
+    return arch::load_arch(arch::scalesim_cfg_to_yaml(read_file(name), name), name + " (as npusim YAML)", ov);
   return arch::load_arch(read_file(name), name, ov);
 }
 
@@ -82,6 +90,8 @@ compiler::CompiledModel compile_from_options(const ModelOptions& o) {
   auto obj = compiler::parse_objective(o.objective);
   if (!obj) throw Error(fmt::format("--objective {}: expected latency, energy, edp or dram", o.objective));
   co.objective = *obj;
+  if (o.memory != "real" && o.memory != "ideal") throw Error(fmt::format("--memory {}: expected real or ideal", o.memory));
+  co.ideal_memory = o.memory == "ideal";
   return compiler::compile(std::move(m.graph), arch, co, o.batch, m.tokens);
 }
 

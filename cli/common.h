@@ -23,6 +23,7 @@ struct ModelOptions {
   std::string dtype;  // empty = the architecture's default datatype
   bool no_layer_fusion = false;
   std::string objective = "latency";
+  std::string memory = "real";  // real | ideal (compiler::CompileOptions::ideal_memory)
 };
 void add_arch_options(CLI::App& app, ModelOptions& o);
 void add_model_options(CLI::App& app, ModelOptions& o);

@@ -137,6 +137,7 @@ void apply_inter_layer_reuse(CompiledModel& cm, Mapper& mapper) {
 CompiledModel compile(wl::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt, std::int64_t batch,
                       std::int64_t tokens) {
   CostContext ctx = CostContext::make(arch, g.dtype());
+  ctx.ideal_memory = opt.ideal_memory;
   CompiledModel cm{std::move(g), arch, std::move(ctx), opt, batch, tokens, {}, {}};
 
   // Every tensor lives in DRAM at some point: the model must fit.

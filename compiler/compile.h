@@ -19,6 +19,8 @@ struct CompileOptions {
   // consumer reads it from SRAM instead of DRAM (inter-layer reuse, "layer fusion").
   bool inter_layer_reuse = true;
   Objective objective = Objective::Latency;
+  // Memory ideal: see CostContext::ideal_memory (the analytic engine only; no Schedule).
+  bool ideal_memory = false;
 };
 
 struct CompiledLayer {

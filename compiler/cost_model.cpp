@@ -273,6 +273,7 @@ std::int64_t vector_cycles(const arch::VectorUnitConfig& vu, const Layer& L, std
 }
 
 bool fits(const CostContext& ctx, const BufferPlan& b) {
+  if (ctx.ideal_memory) return true;
   const auto& sp = ctx.arch->core.scratchpad;
   if (b.acc_total() > ctx.arch->core.accumulator_buffer.bytes) return false;
   if (!sp.partitioned) return b.spad_total() <= sp.total_bytes;
@@ -697,6 +698,11 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   // a store is done when the channel has taken its data (no read latency): its hops and transfer
   const std::int64_t store_part = last_store > 0 ? net + ceil_to_i(double(last_store) / core_bw) : 0;
   c.epilogue = last_vector + store_part;
+  if (ctx.ideal_memory) {  // nothing waits for memory
+    c.roof_sram = c.roof_dram = c.roof_noc = c.roof_dma = c.roof_burst = 0;
+    c.prologue = 0;
+    c.epilogue = last_vector;
+  }
 
   const double steady = std::max(
       {c.roof_compute, c.roof_vector, c.roof_sram, c.roof_dram, c.roof_noc, c.roof_burst, c.roof_dma, c.roof_interlock});
@@ -712,7 +718,7 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
   if (steady == c.roof_noc) bound = Stall::Interconnect;
   if (steady == c.roof_dram || steady == c.roof_burst || steady == c.roof_dma) bound = Stall::Dram;
   st[static_cast<std::size_t>(bound)] += steady_i - c.compute_cycles;
-  st[static_cast<std::size_t>(Stall::Dram)] += c.prologue + store_part;
+  st[static_cast<std::size_t>(Stall::Dram)] += c.prologue + (c.epilogue - last_vector);
   st[static_cast<std::size_t>(Stall::VectorUnit)] += last_vector;
 
   c.compulsory_dram_bytes = (L.cls == LayerClass::Gemm ? (m.a_on_chip ? 0 : L.a_bytes) + L.b_bytes + L.side_bytes

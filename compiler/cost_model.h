@@ -36,6 +36,11 @@ struct CostContext {
   // (DRAM latency and router hops both ways) and the slowest per-core server on the way (the
   // core's link or its scratchpad banks), so it is below both the latency bound and the server.
   double dma_window_bytes_per_cycle = 0;
+  // Memory ideal (an analysis mode, analytic engine only): buffers are unbounded and every
+  // transfer is free, so a layer takes the PE array's and the vector unit's own time. The
+  // mapping search then picks the tiles that minimise the array's time (for one core: the
+  // layer as one tile), as SCALE-Sim counts compute cycles.
+  bool ideal_memory = false;
 
   static CostContext make(arch::ArchConfigPtr arch, DType dtype);
   std::int64_t operand_bytes() const { return bytes_of(dtype); }

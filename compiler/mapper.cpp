@@ -90,7 +90,7 @@ double lower_bound(const CostContext& ctx, const Layer& L, const TilePhase& t, s
   const double compulsory = double((req.a_on_chip ? 0 : L.a_bytes) + L.b_bytes + L.side_bytes +
                                    (req.out_on_chip ? 0 : L.out_bytes));
   (void)cores;
-  return std::max({double(t.compute), double(t.vector), compulsory / ctx.dram_bytes_per_cycle});
+  return std::max({double(t.compute), double(t.vector), ctx.ideal_memory ? 0.0 : compulsory / ctx.dram_bytes_per_cycle});
 }
 
 void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, Best& best, std::int64_t& evaluated) {

@@ -57,14 +57,19 @@ PeTileTiming pe_tile_timing(const PeGeometry& g, std::int64_t m, std::int64_t n,
       break;
   }
   F *= group_folds;
-  const std::int64_t wave = R + C - 2;  // skew fill/drain of one wavefront
-  if (!g.double_buffer) {
-    t.cycles = F * (R + T + wave);  // load (ws/is) or drain (os) serialised with every fold
+  const std::int64_t wave = R + C - 2;  // a wavefront crossing the skewed array
+  if (g.dataflow == Dataflow::OutputStationary) {
+    // Nothing to load; each PE drives its finished sum onto its column's output bus in the
+    // cycle of its last MAC, so there is no drain either. Overlapping folds start max(T, R)
+    // apart: a PE cannot start the next sum before finishing this one (T), and two folds must
+    // not finish a row of the same column in the same cycle (R).
+    t.cycles = g.fold_overlap ? (F - 1) * std::max(T, R) + T + wave : F * (T + wave);
+  } else if (!g.double_buffer) {
+    t.cycles = F * (R + T + wave);  // every block loads through the PEs while the array is empty
   } else if (!g.fold_overlap) {
-    t.cycles = R + F * (T + wave);  // only the first load (ws/is) or last drain (os) exposed
+    t.cycles = R + F * (T + wave);  // only the first load is exposed; folds do not overlap
   } else {
-    // Folds pipelined: each fold occupies the array for max(T, R) cycles (the next stationary
-    // block needs R cycles to load or the previous one R cycles to drain), the last one for T.
+    // Folds pipelined: the next block needs R cycles to load behind the current fold.
     t.cycles = R + (F - 1) * std::max(T, R) + T + wave;
   }
   t.folds = F;

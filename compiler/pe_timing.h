@@ -7,15 +7,19 @@
 //    is holds a (R*v) x C block of A^T, os holds an R x C block of C;
 //  - the streaming length of a fold is T: m rows of A (ws), n columns of B (is), or
 //    ceil(k / v) reduction steps (os); v = MACs per PE per cycle packs v K-elements per PE;
-//  - loading a stationary block (ws/is) takes R cycles; draining an os block takes R cycles;
-//  - a wavefront needs R + C - 2 cycles to cross the skewed array after its last input enters.
+//  - loading a stationary block (ws/is) takes R cycles; os loads nothing and drains each sum
+//    through its column's output bus in the cycle it is finished;
+//  - a wavefront needs W = R + C - 2 cycles to cross the skewed array after its first input.
 //
 //                      ws / is                                   os
-//  db=0              F * (R + T + R + C - 2)                      F * (T + R + C - 2 + R)
-//  db=1, ov=0        R + F * (T + R + C - 2)                      F * (T + R + C - 2) + R
-//  db=1, ov=1        R + sum_f max(T, R) [f < F-1] + T + R + C - 2  sum_f max(T, R) [f < F-1] + T + R + C - 2 + R
+//  db=0              F * (R + T + W)                             F * (T + W)
+//  db=1, ov=0        R + F * (T + W)                             F * (T + W)
+//  db=1, ov=1        R + (F-1) * max(T, R) + T + W               (F-1) * max(T, R) + T + W
 //
-// db = stationary_double_buffer, ov = fold_overlap (ov requires db; arch validation enforces it).
+// db = stationary_double_buffer, ov = fold_overlap (ov requires db; arch validation enforces
+// it). Counted: clock edges from the one that takes the first operand into the array to the
+// one that registers the last result at its south edge, both included. validate/rtl holds
+// the RTL this is proven against, cycle for cycle (docs/PE_TIMING.md).
 #pragma once
 
 #include <cstdint>

@@ -56,11 +56,12 @@ std::string stats_markdown() {
       "Generated from the stat catalog in `compiler/results.cpp` by `npusim schema --stats`; a test keeps this file "
       "equal to that output. Both engines report the same statistics. `npusim run --format json` prints one object:\n\n"
       "```\n{\"version\", \"arch\", \"config\" (the effective configuration), \"model\", \"dtype\", \"batch\", "
-      "\"tokens\", \"engine\",\n \"inter_layer_reuse\", \"objective\", \"stats\" (this table: unit and description "
+      "\"tokens\", \"engine\",\n \"inter_layer_reuse\", \"objective\", \"memory\" (real or ideal), \"stats\" (this table: unit and description "
       "of each name),\n \"layers\": [{\"name\", \"op\", \"class\", \"fused\", \"macs\", \"cycles\", "
       "\"compute_cycles\", \"utilization\", \"sram_bytes\",\n             \"dram_bytes\", \"energy_pj\", \"stalls\": "
       "{...}, \"tiling\": {...}, ...}, ...],\n \"total\": {\"cycles\", \"seconds\", \"energy_pj\", ...},\n "
-      "\"simulation\" (systemc only: events, wall_seconds, peak_rss_mib)}\n```\n\n"
+      "\"simulation\" (systemc only: events, wall_seconds, peak_rss_mib, pe_model (formula or rtl), rtl_tiles and rtl_cycles "
+      "(compute tiles run on the verilated PE array and their cycles))}\n```\n\n"
       "These field names are stable: scripts read them. `--out DIR` also writes `layers.csv` (one row per layer), "
       "`stats.csv` (scope, name, value, unit, description for every statistic of every layer and the total, after the "
       "version and every key of the effective configuration) and `config.yaml`.\n\n"
@@ -146,6 +147,7 @@ RunResult empty_result(const CompiledModel& cm, const std::string& engine) {
   r.tokens = cm.tokens;
   r.inter_layer_reuse = cm.options.inter_layer_reuse;
   r.objective = cm.options.objective;
+  r.ideal_memory = cm.options.ideal_memory;
   for (const auto& cl : cm.layers) {
     LayerResult l;
     l.name = cl.layer.name;
@@ -302,11 +304,14 @@ json to_json(const RunResult& r) {
             {"engine", r.engine},
             {"inter_layer_reuse", r.inter_layer_reuse},
             {"objective", std::string(name_of(r.objective))},
+            {"memory", r.ideal_memory ? "ideal" : "real"},
             {"stats", units},
             {"layers", layers},
             {"total", totals_to_json(r)}};
   if (r.engine == "systemc")
-    j["simulation"] = {{"events", r.sim_events}, {"wall_seconds", r.sim_wall_seconds}, {"peak_rss_mib", r.sim_peak_rss_mib}};
+    j["simulation"] = {{"events", r.sim_events},       {"wall_seconds", r.sim_wall_seconds},
+                       {"peak_rss_mib", r.sim_peak_rss_mib}, {"pe_model", r.pe_model},
+                       {"rtl_tiles", r.rtl_tiles},         {"rtl_cycles", r.rtl_cycles}};
   return j;
 }
 
@@ -320,10 +325,12 @@ RunResult from_json(const json& j, arch::ArchConfigPtr arch) {
   r.tokens = j.at("tokens");
   r.inter_layer_reuse = j.at("inter_layer_reuse");
   r.objective = *parse_objective(j.at("objective").get<std::string>());
+  r.ideal_memory = j.value("memory", std::string("real")) == "ideal";
   r.total_cycles = j.at("total").at("cycles");
   if (j.contains("simulation")) {
     const auto& s = j.at("simulation");
     r.sim_events = s.at("events"), r.sim_wall_seconds = s.at("wall_seconds"), r.sim_peak_rss_mib = s.at("peak_rss_mib");
+    r.pe_model = s.at("pe_model"), r.rtl_tiles = s.at("rtl_tiles"), r.rtl_cycles = s.at("rtl_cycles");
   }
   for (const auto& jl : j.at("layers")) {
     LayerResult l;

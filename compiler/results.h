@@ -53,12 +53,17 @@ struct RunResult {
   std::int64_t batch = 1, tokens = 0;
   bool inter_layer_reuse = true;
   Objective objective = Objective::Latency;
+  bool ideal_memory = false;
   std::vector<LayerResult> layers;
   std::int64_t total_cycles = 0;  // analytic: sum of the layers; systemc: end of the simulation
   // SystemC only: simulation events (commands, bursts, compute slices) and host figures
   std::int64_t sim_events = 0;
   double sim_wall_seconds = 0;
   double sim_peak_rss_mib = 0;
+  // SystemC only: what timed the PE array ("formula", or "rtl": every compute tile ran on the
+  // verilated array), and with the RTL, the tiles it ran and their cycles
+  std::string pe_model = "formula";
+  std::int64_t rtl_tiles = 0, rtl_cycles = 0;
 
   ModelTotals totals() const;
 };

@@ -70,6 +70,7 @@ struct CoreSetup {
   compiler::PeGeometry pe;
   std::int64_t operand_bytes = 1, acc_bytes = 4;
   double slice_cycles = 1024;
+  bool rtl_pe = false;  // run every compute tile on the verilated PE array
   const SimClock* clock = nullptr;
   std::vector<TraceEvent>* trace = nullptr;  // record every command here when set
 };
@@ -81,6 +82,7 @@ class Core : public sc_core::sc_module {
        LayerHost& host);
 
   bool done() const { return all_done_; }
+  const PeArray& pe_array() const { return pe; }
   std::int64_t completed() const { return completed_; }
   // Where the core is stuck (for the no-progress report), or "" if it is not.
   std::string stuck(const std::vector<std::string>& layer_names) const;

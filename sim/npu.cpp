@@ -44,7 +44,7 @@ void check_schedule(const compiler::LayerSchedule& s, const std::string& layer) 
 }  // namespace
 
 Npu::Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm, double slice_cycles,
-         std::optional<std::vector<compiler::LayerSchedule>> schedule, std::vector<TraceEvent>* trace)
+         std::optional<std::vector<compiler::LayerSchedule>> schedule, std::vector<TraceEvent>* trace, bool rtl_pe)
     : sc_core::sc_module(name),
       cm_(cm),
       clock_(cm.arch->cycle_ns()),
@@ -59,6 +59,7 @@ Npu::Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm,
   setup.operand_bytes = cm.ctx.operand_bytes();
   setup.acc_bytes = cm.ctx.acc_bytes();
   setup.slice_cycles = slice_cycles;
+  setup.rtl_pe = rtl_pe;
   setup.clock = &clock_;
   setup.trace = trace;
   for (std::int32_t c = 0; c < A.cores; ++c)
@@ -182,6 +183,12 @@ compiler::RunResult Npu::result() const {
     out.energy = compiler::energy_of(*cm_.arch, cm_.ctx.dtype, n, double(out.cycles));
   }
   r.total_cycles = std::llround(run_end);
+  for (const auto& core : cores_)
+    if (const RtlSystolicArray* rtl = core->pe_array().rtl()) {
+      r.pe_model = "rtl";
+      r.rtl_tiles += rtl->tiles();
+      r.rtl_cycles += rtl->cycles();
+    }
   return r;
 }
 

@@ -26,7 +26,7 @@ class Npu : public sc_core::sc_module, public LayerHost {
   // run hand-made or broken Schedules).
   Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm, double slice_cycles,
       std::optional<std::vector<compiler::LayerSchedule>> schedule = std::nullopt,
-      std::vector<TraceEvent>* trace = nullptr);
+      std::vector<TraceEvent>* trace = nullptr, bool rtl_pe = false);
 
   // After sc_start() has returned: the results, or throws Error if the Schedule could not finish
   // (naming the core, the command and the simulated time).

@@ -7,7 +7,7 @@ namespace npusim::sim {
 
 PeArray::PeArray(const sc_core::sc_module_name& name, const compiler::PeGeometry& geometry, std::int64_t operand_bytes,
                  std::int64_t acc_bytes, double slice_cycles, Scratchpad& spad, AccumulatorBuffer& acc,
-                 const SimClock& clock)
+                 const SimClock& clock, bool rtl)
     : sc_core::sc_module(name),
       geom_(geometry),
       operand_bytes_(operand_bytes),
@@ -15,13 +15,15 @@ PeArray::PeArray(const sc_core::sc_module_name& name, const compiler::PeGeometry
       slice_cycles_(slice_cycles),
       spad_(spad),
       acc_(acc),
-      clock_(clock) {}
+      clock_(clock) {
+  if (rtl) rtl_ = std::make_unique<RtlSystolicArray>("rtl", geometry);
+}
 
-PeArray::Run PeArray::execute(const compiler::Command& c) {
+PeArray::Run PeArray::execute(const compiler::Command& c, std::uint64_t layer, std::uint64_t index) {
   const compiler::PeTileTiming t = compiler::pe_tile_timing(geom_, c.tm, c.tn, c.tk, c.tg);
   const compiler::PeTraffic tr = compiler::pe_traffic(geom_, c.tm, c.tn, c.tk, c.tg);
   Run run;
-  run.formula = double(t.cycles);
+  run.formula = double(rtl_ ? rtl_->execute(c, layer, index) : t.cycles);
   run.macs = t.macs;
   run.folds = t.folds;
   macs_ += t.macs;

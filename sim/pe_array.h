@@ -2,16 +2,20 @@
 // (compiler/pe_timing.h, proven against RTL) while the array streams its operands from the
 // scratchpad; the tile is paced in slices, each of which needs its share of scratchpad bandwidth
 // before it can complete, so a starved array runs longer than the formula.
+// With the RTL in the loop (`rtl` set), every tile runs on the verilated array instead and the
+// cycles it took there replace the formula's.
 #pragma once
 
 #include <systemc>
 
 #include <cstdint>
+#include <memory>
 
 #include "compiler/cost_model.h"
 #include "compiler/pe_timing.h"
 #include "compiler/schedule.h"
 #include "sim/accumulator_buffer.h"
+#include "sim/rtl_systolic_array.h"
 #include "sim/scratchpad.h"
 #include "sim/sim_clock.h"
 
@@ -20,17 +24,20 @@ namespace npusim::sim {
 class PeArray : public sc_core::sc_module {
  public:
   PeArray(const sc_core::sc_module_name& name, const compiler::PeGeometry& geometry, std::int64_t operand_bytes,
-          std::int64_t acc_bytes, double slice_cycles, Scratchpad& spad, AccumulatorBuffer& acc, const SimClock& clock);
+          std::int64_t acc_bytes, double slice_cycles, Scratchpad& spad, AccumulatorBuffer& acc, const SimClock& clock,
+          bool rtl = false);
 
   struct Run {
-    double formula = 0;  // cycles of the timing formula
+    double formula = 0;  // the array's own cycles: the timing formula's, or the RTL's
     double actual = 0;   // cycles it took
     std::int64_t macs = 0, folds = 0, slices = 0;
   };
-  // Executes one compute tile; must be called from a thread process (it waits).
-  Run execute(const compiler::Command& c);
+  // Executes compute tile `c` (command `index` of layer `layer`); must be called from a thread
+  // process (it waits).
+  Run execute(const compiler::Command& c, std::uint64_t layer, std::uint64_t index);
 
   std::int64_t macs() const { return macs_; }
+  const RtlSystolicArray* rtl() const { return rtl_.get(); }
 
  private:
   const compiler::PeGeometry geom_;
@@ -39,6 +46,7 @@ class PeArray : public sc_core::sc_module {
   Scratchpad& spad_;
   AccumulatorBuffer& acc_;
   const SimClock& clock_;
+  std::unique_ptr<RtlSystolicArray> rtl_;
   std::int64_t macs_ = 0;
 };
 

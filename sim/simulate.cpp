@@ -75,7 +75,7 @@ void write_trace(const std::string& path, const compiler::CompiledModel& cm, con
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<TraceEvent> trace;
-    Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace);
+    Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace, o.rtl_pe);
     // Run in slices of simulated time; a simulation whose commands stop completing while events
     // keep coming is stopped and reported, so the simulator never hangs.
     const SimClock clock(cm.arch->cycle_ns());

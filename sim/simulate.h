@@ -22,6 +22,9 @@ struct SimOptions {
   // Write a timeline of every command on every unit of every core to this file, in the Chrome
   // trace-event format (chrome://tracing, ui.perfetto.dev); times are in cycles (shown as us).
   std::string trace_path;
+  // Run every compute tile on the verilated PE array (validate/rtl) instead of the timing
+  // formula: the RTL's cycles time the array. Needs a verilated size (rtl::verilated_shapes()).
+  bool rtl_pe = false;
   // The run stops with a no-progress error when no command completes for this many million
   // simulated cycles while events continue.
   std::int64_t stall_slices = 1000;

@@ -146,10 +146,13 @@ TensorId Graph::conv2d(const std::string& name, TensorId xid, const ConvSpec& s)
   need_positive(name, "kernel height", s.kh);
   need_positive(name, "kernel width", s.kw);
   need_positive(name, "stride", s.stride);
+  if (s.stride_w != 0) need_positive(name, "column stride", s.stride_w);
   need_positive(name, "dilation", s.dilation);
   need_positive(name, "groups", s.groups);
   Conv2dAttrs a;
-  a.kh = s.kh, a.kw = s.kw, a.stride_h = a.stride_w = s.stride, a.dil_h = a.dil_w = s.dilation, a.groups = s.groups;
+  a.kh = s.kh, a.kw = s.kw, a.dil_h = a.dil_w = s.dilation, a.groups = s.groups;
+  a.stride_h = s.stride;
+  a.stride_w = s.stride_w != 0 ? s.stride_w : s.stride;
   a.bias = s.bias;
   const bool explicit_pad = s.padding[0] >= 0;
   a.pad_top = explicit_pad ? s.padding[0] : s.pad;

@@ -130,6 +130,7 @@ class Graph {
     std::int64_t groups = 1;
     bool bias = false;
     std::array<std::int64_t, 4> padding{-1, -1, -1, -1};  // top, bottom, left, right; -1 = use `pad`
+    std::int64_t stride_w = 0;  // column stride when it differs from `stride` (0: the same)
   };
   // x: [N, C, H, W] -> [N, F, OH, OW]; creates the weight [F, C/groups, kh, kw] (and bias [F]).
   TensorId conv2d(const std::string& name, TensorId x, const ConvSpec& spec);

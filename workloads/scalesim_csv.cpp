@@ -122,9 +122,6 @@ void add_conv_row(Graph& g, const Row& r, const Header& h, const std::string& op
   std::int64_t stride_w = stride;
   if (r.fields.size() > 8 && !r.fields[8].empty() && !h.ninth_is_other) stride_w = r.positive(8, "Stride Width");
   if (R > H || S > W) r.fail(fmt::format("filter {}x{} is larger than the IFMAP {}x{}", R, S, H, W));
-  if (stride_w != stride)
-    r.fail(fmt::format("column stride {} differs from row stride {}: only equal strides are supported", stride_w,
-                       stride));
   // SCALE-Sim's "DP" layers: a per-channel (depthwise) expansion, F filters for every channel.
   const bool depthwise = r.name.find("DP") != std::string_view::npos;
   Graph::ConvSpec s;
@@ -132,7 +129,12 @@ void add_conv_row(Graph& g, const Row& r, const Header& h, const std::string& op
   s.kh = R;
   s.kw = S;
   s.stride = stride;
-  s.pad = 0;  // the IFMAP is taken as already padded
+  s.stride_w = stride_w;
+  // SCALE-Sim takes the IFMAP as already padded and counts OFMAP = ceil((IFMAP - Filter + Stride) /
+  // Stride): where the stride does not divide IFMAP - Filter, its last window reaches past the
+  // bottom (right) edge. The same windows here: zeros below and to the right, none above or left.
+  const std::int64_t pad_b = (stride - (H - R) % stride) % stride, pad_r = (stride_w - (W - S) % stride_w) % stride_w;
+  s.padding = {0, pad_b, 0, pad_r};
   s.groups = depthwise ? C : 1;
   const TensorId x = g.input(op + ".ifmap", {batch, C, H, W});
   g.mark_output(g.conv2d(op, x, s));

@@ -1,8 +1,12 @@
 // SCALE-Sim layer lists, so users of SCALE-Sim bring their workloads unchanged:
 //  - conv topology: "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width,
-//    Channels, Num Filter, Strides[, ...]" with SCALE-Sim's conventions: the IFMAP is taken as
-//    already padded (no padding is added) and OFMAP = floor((IFMAP - Filter) / Stride) + 1;
-//    a layer whose name contains "DP" is depthwise-separable per channel as in SCALE-Sim.
+//    Channels, Num Filter, Strides[, Stride Width, ...]" with SCALE-Sim's conventions: the IFMAP
+//    is taken as already padded and OFMAP = ceil((IFMAP - Filter + Stride) / Stride) (where the
+//    stride does not divide IFMAP - Filter, the last window reaches past the bottom / right edge:
+//    zeros there); a 9th column is the column stride when its header names a stride; a layer
+//    whose name contains "DP" is depthwise per channel, as SCALE-Sim expands it (Num Filter
+//    filters for every channel; SCALE-Sim runs the channels as separate layers, npusim as one
+//    grouped convolution).
 //  - GEMM list: "Layer, M, N, K".
 // Each row becomes an independent layer reading its own input from DRAM.
 #pragma once

@@ -78,6 +78,10 @@ std::vector<ModelInfo> make_zoo() {
       models::vit_b16);
   add("mlp", "small MLP 1024 -> 4096 -> 4096 -> 1024 with biases and ReLU; 25.2 M MACs per sample, 25.2 M params",
       models::mlp);
+  add("lenet5",
+      "LeNet-5 (LeCun 1998) at 32x32x1, ReLU and max pooling; 416,520 MACs and 61,706 params per image: a small "
+      "CNN, e.g. for --pe-model rtl",
+      models::lenet5);
   return z;
 }
 

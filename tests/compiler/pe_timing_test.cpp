@@ -35,11 +35,23 @@ TEST(PeTiming, RemaindersCountFoldsExactly) {
 }
 
 TEST(PeTiming, OutputStationaryStreamsK) {
-  // os: folds over m (rows) and n (cols); T = k
-  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, false, false), 4, 4, 10).cycles, 10 + 6 + 4);
-  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, true, true), 8, 4, 10).cycles, 4 + 10 + 10 + 6);
+  // os: folds over m (rows) and n (cols); T = k; no load, sums leave on the column buses
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, false, false), 4, 4, 10).cycles, 10 + 6);
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, true, false), 8, 4, 10).cycles, 2 * (10 + 6));
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, true, true), 8, 4, 10).cycles, 10 + 10 + 6);
+  // a short stream: folds still start R apart (they share the column buses)
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, true, true), 8, 4, 2).cycles, 4 + 2 + 6);
   // v = 2 MACs per PE per cycle halves the streaming length
-  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, false, false, 2), 4, 4, 10).cycles, 5 + 6 + 4);
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 4, 4, false, false, 2), 4, 4, 10).cycles, 5 + 6);
+}
+
+TEST(PeTiming, ScaleSimFoldLengths) {
+  // SCALE-Sim's own golden runs (scale-sim-v2 test/general, 32x32, GEMM M=256 N=128 K=256)
+  // report compute cycles (total - stall) of 11199 (ws), 10175 (os) and 14207 (is): one less
+  // than the formula, which counts both the first and the last edge (docs/PE_TIMING.md).
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::WeightStationary, 32, 32, false, false), 256, 128, 256).cycles, 11199 + 1);
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::OutputStationary, 32, 32, false, false), 256, 128, 256).cycles, 10175 + 1);
+  EXPECT_EQ(pe_tile_timing(geom(Dataflow::InputStationary, 32, 32, false, false), 256, 128, 256).cycles, 14207 + 1);
 }
 
 TEST(PeTiming, InputStationaryStreamsN) {

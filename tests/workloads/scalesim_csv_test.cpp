@@ -90,18 +90,35 @@ TEST(ScaleSimCsv, ParsesARealConvTopologyWithItsQuirks) {
   EXPECT_EQ(g.outputs().size(), 5u);
 }
 
-TEST(ScaleSimCsv, OfmapConventionIsNoPadding) {
+TEST(ScaleSimCsv, OfmapConventionIsScaleSims) {
   Graph g = read(std::string(kConvHeader) + "Conv1,224,224,7,7,3,64,2,\n");
   const Op& op = g.op(0);
   EXPECT_EQ(g.tensor(op.inputs[0]).shape, (Shape{1, 3, 224, 224}));
-  // floor((224 - 7) / 2) + 1 = 109, not PyTorch's 112 with padding 3.
-  EXPECT_EQ(g.tensor(op.output).shape, (Shape{1, 64, 109, 109}));
-  EXPECT_EQ(op.macs, 109 * 109 * 64 * 3 * 7 * 7);
+  // ceil((224 - 7 + 2) / 2) = 110: SCALE-Sim's last window reaches one column past the edge
+  // (PyTorch with padding 3 gives 112, floor((224 - 7) / 2) + 1 would be 109)
+  EXPECT_EQ(g.tensor(op.output).shape, (Shape{1, 64, 110, 110}));
+  EXPECT_EQ(op.macs, 110 * 110 * 64 * 3 * 7 * 7);
   const auto& a = op.as<Conv2dAttrs>();
-  EXPECT_EQ(a.pad_top + a.pad_bottom + a.pad_left + a.pad_right, 0);
+  EXPECT_EQ(a.pad_top, 0);
+  EXPECT_EQ(a.pad_left, 0);
+  EXPECT_EQ(a.pad_bottom, 1);
+  EXPECT_EQ(a.pad_right, 1);
   EXPECT_EQ(a.stride_h, 2);
   EXPECT_EQ(a.stride_w, 2);
   EXPECT_EQ(g.total_params(), 64 * 3 * 7 * 7);
+  // SCALE-Sim's golden AlexNet conv1 (224, 11x11, stride 4): 55x55, and an exact fit adds nothing
+  Graph alex = read(std::string(kConvHeader) + "Conv1,224,224,11,11,3,96,4,\nC2,8,8,3,3,4,4,1,\n");
+  EXPECT_EQ(alex.tensor(alex.op(0).output).shape, (Shape{1, 96, 55, 55}));
+  EXPECT_EQ(alex.op(1).as<Conv2dAttrs>().pad_bottom, 0);
+}
+
+TEST(ScaleSimCsv, RowAndColumnStridesMayDiffer) {
+  Graph g = read("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+                 "Stride Height, Stride Width,\nc,20,20,3,3,2,4,1,2,\n");
+  const auto& a = g.op(0).as<Conv2dAttrs>();
+  EXPECT_EQ(a.stride_h, 1);
+  EXPECT_EQ(a.stride_w, 2);
+  EXPECT_EQ(g.tensor(g.op(0).output).shape, (Shape{1, 4, 18, 10}));  // ceil(18/1), ceil(19/2)
 }
 
 TEST(ScaleSimCsv, EveryRowIsAnIndependentLayerAtTheBatch) {
@@ -135,9 +152,9 @@ TEST(ScaleSimCsv, DepthwiseDpRows) {
 
 TEST(ScaleSimCsv, OptionalColumnStride) {
   Graph g = read(std::string(kConvHeader) + "c,32,32,3,3,4,4,2,2,\n");
-  EXPECT_EQ(g.tensor(g.op(0).output).shape, (Shape{1, 4, 15, 15}));
-  EXPECT_THAT(read_error(std::string(kConvHeader) + "c,32,32,3,3,4,4,2,1,\n"),
-              AllOf(HasSubstr("net.csv:2: layer 'c'"), HasSubstr("column stride 1 differs from row stride 2")));
+  EXPECT_EQ(g.tensor(g.op(0).output).shape, (Shape{1, 4, 16, 16}));  // ceil((32 - 3 + 2) / 2)
+  Graph g2 = read(std::string(kConvHeader) + "c,32,32,3,3,4,4,2,1,\n");
+  EXPECT_EQ(g2.tensor(g2.op(0).output).shape, (Shape{1, 4, 16, 30}));
   EXPECT_THAT(read_error(std::string(kConvHeader) + "c,32,32,3,3,4,4,2,0,\n"),
               HasSubstr("net.csv:2: layer 'c': Stride Width must be a positive integer, got '0'"));
 }
@@ -173,7 +190,7 @@ TEST(ScaleSimCsv, ReadsTheRepositoryExample) {
   ss << f.rdbuf();
   Graph g = read(ss.str(), 1, "scalesim_conv_quirks.csv");
   ASSERT_EQ(g.ops().size(), 5u);
-  EXPECT_EQ(g.tensor(op_named(g, "Conv1").output).shape, (Shape{1, 64, 109, 109}));
+  EXPECT_EQ(g.tensor(op_named(g, "Conv1").output).shape, (Shape{1, 64, 110, 110}));  // SCALE-Sim reports 110 too
   EXPECT_EQ(g.tensor(op_named(g, "Conv14_dw_0").output).shape, (Shape{1, 1, 12, 12}));
 }
 

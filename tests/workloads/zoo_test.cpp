@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 const char* const kZooNames[] = {"resnet50",     "mobilenetv2",           "vgg16",
                                  "bert-base",    "gpt2-prefill",          "gpt2-decode",
-                                 "llama7b-layer-prefill", "llama7b-layer-decode", "vit-b16", "mlp"};
+                                 "llama7b-layer-prefill", "llama7b-layer-decode", "vit-b16", "mlp", "lenet5"};
 
 template <class F>
 std::string error_of(F&& f) {
@@ -94,7 +94,8 @@ TEST(Zoo, SequenceMetadata) {
     std::int64_t default_seq;
   };
   for (const Expect& e : {Expect{"resnet50", false, 0}, Expect{"mobilenetv2", false, 0}, Expect{"vgg16", false, 0},
-                          Expect{"vit-b16", false, 0}, Expect{"mlp", false, 0}, Expect{"bert-base", true, 128},
+                          Expect{"vit-b16", false, 0}, Expect{"mlp", false, 0}, Expect{"lenet5", false, 0},
+                          Expect{"bert-base", true, 128},
                           Expect{"gpt2-prefill", true, 1024}, Expect{"gpt2-decode", true, 1024},
                           Expect{"llama7b-layer-prefill", true, 2048}, Expect{"llama7b-layer-decode", true, 2048}}) {
     const ModelInfo* m = find_model(e.name);
@@ -158,6 +159,9 @@ TEST(ZooFigures, ExactParameterCounts) {
   EXPECT_EQ(build("gpt2-decode").total_params(), 124'439'808);
   EXPECT_EQ(build("vit-b16").total_params(), 86'567'656);
   EXPECT_EQ(build("mlp").total_params(), 1024 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * 1024 + 1024);
+  // LeNet-5 with full C3 connectivity: 156 + 2,416 + 48,120 + 10,164 + 850
+  EXPECT_EQ(build("lenet5").total_params(), 61'706);
+  EXPECT_EQ(build("lenet5").total_macs(), 117'600 + 240'000 + 48'000 + 10'080 + 840);
   // torchvision's 25,557,032 includes 53,120 BatchNorm scale/shift values, folded here.
   EXPECT_EQ(build("resnet50").total_params(), 25'557'032 - 53'120);
 }

@@ -27,6 +27,7 @@ Graph llama7b_layer_decode(const ModelParams& params);
 Graph vit_b16(const ModelParams& params);
 
 Graph mlp(const ModelParams& params);
+Graph lenet5(const ModelParams& params);  // 32x32 grey-scale input
 
 // Default sequence / context lengths (also reported by the zoo).
 inline constexpr std::int64_t kBertDefaultSeq = 128;
