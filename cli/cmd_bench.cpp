@@ -4,6 +4,8 @@
 //  simulation: a whole `npusim run` with the SystemC engine: compile, then the simulation in its
 //              own process; wall time end to end, the simulation's own time and events, and the
 //              peak memory of the simulating process
+//  sweep:      a whole `npusim sweep` of 1,000 design points x ResNet-50 with each engine
+//              (cli/sweep_run.h: sweep_benchmark), into a fresh database
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -13,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/sweep_run.h"
 #include "sim/simulate.h"
 
 namespace npusim::cli {
@@ -132,15 +135,27 @@ void register_bench_command(CLI::App& app) {
     int repeat = 5;
     std::string suite = "all";
     std::vector<std::string> cases;
+    int jobs = 2;
+    std::vector<std::string> engines{"analytic", "systemc"};
+    std::string spec = "bench-resnet50-1000";
   };
   auto o = std::make_shared<Opts>();
-  CLI::App* bench = app.add_subcommand("bench", "Benchmark npusim itself: the mapping search and the SystemC simulation");
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Benchmark npusim itself: the mapping search, the SystemC simulation, a 1,000-point sweep");
   bench->add_option("--repeat", o->repeat, "Runs per case; the median is reported")->capture_default_str();
-  bench->add_option("--suite", o->suite, "mapping, simulation or all")->capture_default_str();
+  bench->add_option("--suite", o->suite, "mapping, simulation, all (mapping and simulation) or sweep")
+      ->capture_default_str();
   bench->add_option("--case", o->cases, "MODEL@ARCH[:SEQ] to run instead of the default cases (repeatable)");
+  bench->add_option("--jobs", o->jobs, "sweep: worker processes")->capture_default_str();
+  bench->add_option("--engine", o->engines, "sweep: the engines to time (repeatable) [default: analytic and systemc]");
+  bench->add_option("--spec", o->spec, "sweep: the spec (a file or an example name)")->capture_default_str();
   bench->callback([o] {
+    if (o->suite == "sweep") {
+      sweep::sweep_benchmark(o->spec, o->engines, o->jobs);
+      return;
+    }
     if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all")
-      throw Error(fmt::format("--suite {}: expected mapping, simulation or all", o->suite));
+      throw Error(fmt::format("--suite {}: expected mapping, simulation, all or sweep", o->suite));
     std::vector<Case> custom = parse_cases(o->cases);
     if (o->suite != "simulation") mapping_suite(custom.empty() ? default_mapping_cases() : custom, o->repeat);
     if (o->suite != "mapping") simulation_suite(custom.empty() ? default_simulation_cases() : custom, o->repeat);

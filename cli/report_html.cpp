@@ -1,0 +1,662 @@
+#include "cli/report_html.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "cli/sweep_analysis.h"
+#include "cli/sweep_spec.h"
+#include "npusim_version.h"
+
+namespace npusim::cli::report {
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string si(double v) {
+  if (!std::isfinite(v)) return "-";
+  if (v == 0) return "0";
+  static const char* kPrefix[] = {"p", "n", "\u00b5", "m", "", "k", "M", "G", "T", "P", "E"};
+  int e = int(std::floor(std::log10(std::abs(v)) / 3));
+  e = std::clamp(e, -4, 6);
+  const double m = v / std::pow(10.0, 3 * e);
+  std::string s = fmt::format("{:.3g}", m);
+  // 999.7 rounds to "1e+03": move to the next prefix
+  if (s.find('e') != std::string::npos && e < 6) {
+    ++e;
+    s = fmt::format("{:.3g}", v / std::pow(10.0, 3 * e));
+  }
+  return s + kPrefix[e + 4];
+}
+
+std::vector<Layer> layers_from_json(const nlohmann::json& result) {
+  std::vector<Layer> out;
+  if (!result.contains("layers")) return out;
+  for (const auto& l : result["layers"]) {
+    Layer x;
+    x.name = l.value("name", std::string("?"));
+    x.op = l.value("op", std::string());
+    x.cycles = l.value("cycles", 0.0);
+    x.compute_cycles = l.value("compute_cycles", 0.0);
+    if (l.contains("stalls"))
+      for (std::size_t i = 0; i < compiler::kNumStalls; ++i)
+        x.stalls[i] = l["stalls"].value(std::string(compiler::name_of(static_cast<compiler::Stall>(i))), 0.0);
+    x.macs = l.value("macs", 0.0);
+    x.dram_bytes = l.value("dram_bytes", 0.0);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+namespace {
+
+const char* const kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+const char* color(std::size_t i) { return kPalette[i % std::size(kPalette)]; }
+const char* const kStallColors[] = {"#e15759", "#f28e2b", "#edc948", "#59a14f", "#b07aa1"};
+const char* const kComputeColor = "#4e79a7";
+
+std::string num(double v) { return fmt::format("{:.1f}", v); }
+
+struct Scale {
+  double lo = 0, hi = 1, p0 = 0, p1 = 1;
+  bool log = false;
+  std::vector<double> fixed_ticks;  // when set, the ticks (e.g. the values an axis takes)
+  double at(double v) const {
+    const double t = log ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo)) : (v - lo) / (hi - lo);
+    return p0 + t * (p1 - p0);
+  }
+  std::vector<double> ticks() const {
+    if (!fixed_ticks.empty()) return fixed_ticks;
+    std::vector<double> t;
+    if (log) {
+      const int a = int(std::ceil(std::log10(lo) - 1e-9)), b = int(std::floor(std::log10(hi) + 1e-9));
+      const bool fine = b - a < 2;
+      for (int k = a - 1; k <= b; ++k)
+        for (double m : fine ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
+          const double v = m * std::pow(10.0, k);
+          if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) t.push_back(v);
+        }
+      return t;
+    }
+    const double raw = (hi - lo) / 5;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / mag;
+    const double step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+    for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step)
+      t.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
+    return t;
+  }
+};
+
+// A scale over `vals` mapped to [p0, p1]: logarithmic when allowed, all positive and spanning
+// more than `log_ratio`; linear from zero when `from_zero`.
+Scale fit(const std::vector<double>& vals, double p0, double p1, bool log_ok, bool from_zero, double log_ratio = 30) {
+  Scale s;
+  s.p0 = p0, s.p1 = p1;
+  double lo = INFINITY, hi = -INFINITY;
+  bool positive = true;
+  for (double v : vals) {
+    if (!std::isfinite(v)) continue;
+    lo = std::min(lo, v), hi = std::max(hi, v);
+    positive = positive && v > 0;
+  }
+  if (!std::isfinite(lo)) lo = 0, hi = 1;
+  if (log_ok && positive && hi / lo > log_ratio) {
+    s.log = true;
+    s.lo = lo / 1.25, s.hi = hi * 1.25;
+    return s;
+  }
+  if (from_zero) lo = std::min(lo, 0.0);
+  if (hi == lo) {
+    const double d = lo == 0 ? 1 : std::abs(lo) * 0.1;
+    lo -= d, hi += d;
+  }
+  const double pad = (hi - lo) * 0.05;
+  s.lo = from_zero && lo == 0 ? 0 : lo - pad;
+  s.hi = hi + pad;
+  return s;
+}
+
+class Chart {
+ public:
+  Chart(std::string kind, std::string title, double w, double h, double left = 78, double right = 24,
+        double top = 46, double bottom = 54)
+      : kind_(std::move(kind)), title_(std::move(title)), w_(w), h_(h), l_(left), r_(right), t_(top), b_(bottom) {}
+  double left() const { return l_; }
+  double right() const { return w_ - r_; }
+  double top() const { return t_; }
+  double bottom() const { return h_ - b_; }
+  double width() const { return w_; }
+  void add(const std::string& s) { body_ += s; }
+  void axes(const Scale& x, const Scale& y, const std::string& xlabel, const std::string& ylabel, bool xticks = true) {
+    for (double v : y.ticks()) {
+      const double py = y.at(v);
+      add(fmt::format("<line class='grid' x1='{}' y1='{}' x2='{}' y2='{}'/>", num(left()), num(py), num(right()), num(py)));
+      add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='end'>{}</text>", num(left() - 6), num(py + 4), si(v)));
+    }
+    for (double v : xticks ? x.ticks() : std::vector<double>{}) {
+      const double px = x.at(v);
+      add(fmt::format("<line class='grid' x1='{}' y1='{}' x2='{}' y2='{}'/>", num(px), num(top()), num(px), num(bottom())));
+      add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='middle'>{}</text>", num(px), num(bottom() + 16), si(v)));
+    }
+    add(fmt::format("<rect class='frame' x='{}' y='{}' width='{}' height='{}'/>", num(left()), num(top()),
+                    num(right() - left()), num(bottom() - top())));
+    add(fmt::format("<text class='label' x='{}' y='{}' text-anchor='middle'>{}{}</text>", num((left() + right()) / 2),
+                    num(h_ - 12), html_escape(xlabel), x.log ? " (log)" : ""));
+    add(fmt::format("<text class='label' transform='translate(16,{}) rotate(-90)' text-anchor='middle'>{}{}</text>",
+                    num((top() + bottom()) / 2), html_escape(ylabel), y.log ? " (log)" : ""));
+  }
+  void legend(const std::vector<std::pair<std::string, std::string>>& items, double y = 34) {
+    double x = left();
+    for (const auto& [c, text] : items) {
+      add(fmt::format("<rect x='{}' y='{}' width='10' height='10' fill='{}'/>", num(x), num(y - 9), c));
+      add(fmt::format("<text class='legend' x='{}' y='{}'>{}</text>", num(x + 14), num(y), html_escape(text)));
+      x += 24 + 6.5 * double(text.size());
+    }
+  }
+  std::string svg() const {
+    return fmt::format(
+        "<svg class='chart' data-kind='{}' xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {} {}' width='{}' "
+        "height='{}' role='img'><title>{}</title><text class='title' x='{}' y='16'>{}</text>{}</svg>\n",
+        kind_, num(w_), num(h_), num(w_), num(h_), html_escape(title_), num(l_), html_escape(title_), body_);
+  }
+
+ private:
+  std::string kind_, title_, body_;
+  double w_, h_, l_, r_, t_, b_;
+};
+
+std::string tip(const std::string& s) { return fmt::format("<title>{}</title>", html_escape(s)); }
+
+std::string point_text(const Point& p, const std::string& x, const std::string& y) {
+  std::string s = p.label;
+  for (auto it = p.values.begin(); it != p.values.end(); ++it)
+    s += fmt::format("\n{} = {}", it.key(), sweep::value_text(it.value()));
+  for (const auto& m : {x, y}) {
+    auto v = p.metrics.find(m);
+    if (v != p.metrics.end()) s += fmt::format("\n{} = {}", m, si(v->second));
+  }
+  return s;
+}
+
+const sweep::Metric& metric(const std::string& name) { return sweep::metric_or_throw(name, "metric"); }
+
+std::string axis_title(const std::string& name) {
+  const sweep::Metric* m = sweep::find_metric(name);
+  return m ? fmt::format("{} [{}]", m->name, m->unit) : name;
+}
+
+// ---- charts ----
+
+std::string pareto_chart(const std::string& group, const std::vector<const Point*>& pts, const std::string& xm,
+                         const std::string& ym, const std::set<const Point*>& front) {
+  Chart c("pareto", fmt::format("Pareto set: {} vs {} - {}", ym, xm, group), 720, 420);
+  std::vector<double> xs, ys;
+  for (const Point* p : pts) {
+    xs.push_back(p->metrics.count(xm) ? p->metrics.at(xm) : NAN);
+    ys.push_back(p->metrics.count(ym) ? p->metrics.at(ym) : NAN);
+  }
+  const Scale x = fit(xs, c.left(), c.right(), true, false), y = fit(ys, c.bottom(), c.top(), true, false);
+  c.axes(x, y, axis_title(xm), axis_title(ym));
+  std::vector<std::pair<double, double>> line;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
+    if (front.count(pts[i])) {
+      line.emplace_back(xs[i], ys[i]);
+      continue;
+    }
+    c.add(fmt::format("<circle class='mark other' cx='{}' cy='{}' r='3'>{}</circle>", num(x.at(xs[i])), num(y.at(ys[i])),
+                      tip(point_text(*pts[i], xm, ym))));
+  }
+  std::sort(line.begin(), line.end());
+  std::string path;
+  for (const auto& [a, b] : line) path += fmt::format("{}{},{}", path.empty() ? "M" : " L", num(x.at(a)), num(y.at(b)));
+  if (!path.empty()) c.add(fmt::format("<path class='front-line' d='{}' stroke='{}'/>", path, color(0)));
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    if (front.count(pts[i]) && std::isfinite(xs[i]) && std::isfinite(ys[i]))
+      c.add(fmt::format("<circle class='mark front' data-id='{}' cx='{}' cy='{}' r='5' fill='{}'>{}</circle>",
+                        html_escape(pts[i]->id), num(x.at(xs[i])), num(y.at(ys[i])), color(0),
+                        tip(point_text(*pts[i], xm, ym))));
+  c.legend({{"#bbbbbb", fmt::format("all points ({})", pts.size())}, {color(0), fmt::format("Pareto set ({})", front.size())}});
+  return c.svg();
+}
+
+std::string layer_chart(const Point& p) {
+  const double row = 14;
+  const double h = 60 + row * double(p.layers.size()) + 50;
+  Chart c("layers", fmt::format("Per-layer cycles and stalls: {} - {}", p.label, p.group), 900, h, 190, 24, 48, 50);
+  std::vector<double> xs{0};
+  for (const auto& l : p.layers) xs.push_back(l.cycles);
+  const Scale x = fit(xs, c.left(), c.right(), false, true);
+  for (double v : x.ticks()) {
+    const double px = x.at(v);
+    c.add(fmt::format("<line class='grid' x1='{}' y1='{}' x2='{}' y2='{}'/>", num(px), num(c.top()), num(px), num(c.bottom())));
+    c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='middle'>{}</text>", num(px), num(c.bottom() + 16), si(v)));
+  }
+  c.add(fmt::format("<text class='label' x='{}' y='{}' text-anchor='middle'>cycles</text>", num((c.left() + c.right()) / 2),
+                    num(h - 12)));
+  for (std::size_t i = 0; i < p.layers.size(); ++i) {
+    const Layer& l = p.layers[i];
+    const double y = c.top() + row * double(i);
+    const std::string name = l.name.size() > 28 ? l.name.substr(0, 27) + "~" : l.name;
+    c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='end'>{}</text>", num(c.left() - 6), num(y + row - 4),
+                      html_escape(name)));
+    double at = 0;
+    auto seg = [&](double v, const char* col, const std::string& what) {
+      if (v <= 0) return;
+      const double pct = l.cycles > 0 ? 100.0 * v / l.cycles : 0;
+      c.add(fmt::format("<rect class='mark' x='{}' y='{}' width='{}' height='{}' fill='{}'>{}</rect>", num(x.at(at)),
+                        num(y + 1), num(std::max(0.5, x.at(at + v) - x.at(at))), num(row - 2), col,
+                        tip(fmt::format("{} ({}): {} {} cycles ({:.1f}% of {})", l.name, l.op, what, si(v), pct,
+                                        si(l.cycles)))));
+      at += v;
+    };
+    seg(l.compute_cycles, kComputeColor, "compute");
+    for (std::size_t s = 0; s < compiler::kNumStalls; ++s)
+      seg(l.stalls[s], kStallColors[s],
+          fmt::format("stall on {}", compiler::name_of(static_cast<compiler::Stall>(s))));
+    // cycles the breakdown does not attribute (rounding between engines), shown hatched-grey
+    if (l.cycles > at + 0.5) seg(l.cycles - at, "#cccccc", "other");
+  }
+  std::vector<std::pair<std::string, std::string>> legend{{kComputeColor, "compute"}};
+  for (std::size_t s = 0; s < compiler::kNumStalls; ++s)
+    legend.emplace_back(kStallColors[s], std::string(compiler::name_of(static_cast<compiler::Stall>(s))));
+  c.legend(legend);
+  return c.svg();
+}
+
+std::string roofline_chart(const Point& p) {
+  Chart c("roofline", fmt::format("Roofline: {} - {}", p.label, p.group), 720, 420);
+  std::vector<double> xs, ys;
+  std::vector<const Layer*> shown;
+  std::size_t on_chip = 0;
+  for (const auto& l : p.layers) {
+    if (l.macs <= 0 || l.cycles <= 0) continue;
+    if (l.dram_bytes <= 0) {
+      ++on_chip;
+      continue;
+    }
+    shown.push_back(&l);
+    xs.push_back(2 * l.macs / l.dram_bytes);
+    ys.push_back(2 * l.macs / (l.cycles / p.clock_hz));
+  }
+  const double ridge = p.dram_bytes_per_s > 0 ? p.peak_ops_per_s / p.dram_bytes_per_s : NAN;
+  std::vector<double> xr = xs, yr = ys;
+  if (std::isfinite(ridge)) xr.push_back(ridge), xr.push_back(ridge * 4), xr.push_back(ridge / 4);
+  yr.push_back(p.peak_ops_per_s);
+  Scale x = fit(xr, c.left(), c.right(), true, false, 1), y = fit(yr, c.bottom(), c.top(), true, false, 1);
+  x.lo /= 2, x.hi *= 2;
+  y.lo /= 2, y.hi *= 1.5;
+  c.axes(x, y, "operational intensity [op/B of DRAM traffic]", "attained throughput [op/s]");
+  if (p.peak_ops_per_s > 0 && p.dram_bytes_per_s > 0) {
+    auto roof = [&](double oi) { return std::min(p.peak_ops_per_s, p.dram_bytes_per_s * oi); };
+    std::vector<double> at{x.lo};
+    if (ridge > x.lo && ridge < x.hi) at.push_back(ridge);
+    at.push_back(x.hi);
+    std::string path;
+    for (double oi : at) {
+      const double v = std::max(roof(oi), y.lo);
+      double px = x.at(oi);
+      if (roof(oi) < y.lo) px = x.at(y.lo / p.dram_bytes_per_s);  // the bandwidth roof enters from below
+      path += fmt::format("{}{},{}", path.empty() ? "M" : " L", num(px), num(y.at(v)));
+    }
+    c.add(fmt::format("<path class='roof mark' d='{}'>{}</path>", path,
+                      tip(fmt::format("compute roof {} op/s; DRAM roof {} B/s; ridge at {} op/B", si(p.peak_ops_per_s),
+                                      si(p.dram_bytes_per_s), si(ridge)))));
+    c.add(fmt::format("<text class='note' x='{}' y='{}' text-anchor='end'>peak {} op/s</text>", num(c.right() - 4),
+                      num(y.at(p.peak_ops_per_s) - 5), si(p.peak_ops_per_s)));
+  }
+  for (std::size_t i = 0; i < shown.size(); ++i)
+    c.add(fmt::format("<circle class='mark layer' cx='{}' cy='{}' r='4' fill='{}'>{}</circle>", num(x.at(xs[i])),
+                      num(y.at(ys[i])), color(0),
+                      tip(fmt::format("{} ({}): {} op/B, {} op/s ({:.0f}% of the roof)", shown[i]->name, shown[i]->op,
+                                      si(xs[i]), si(ys[i]),
+                                      100.0 * ys[i] / std::min(p.peak_ops_per_s, p.dram_bytes_per_s * xs[i])))));
+  std::string note = fmt::format("{} layers", shown.size());
+  if (on_chip) note += fmt::format("; {} with no DRAM traffic not shown", on_chip);
+  c.legend({{color(0), note}});
+  return c.svg();
+}
+
+std::string sensitivity_chart(const std::string& axis, const std::vector<const SensitivitySeries*>& series,
+                              const std::string& mname) {
+  const sweep::Metric& m = metric(mname);
+  const bool relative = series.size() > 1;
+  Chart c("sensitivity", fmt::format("Sensitivity to {}: best {} at each value", axis, m.name), 720, 380);
+  // x positions: numeric values on a (log when spread) scale; text values evenly spaced
+  const bool numeric = std::all_of(series.begin(), series.end(), [](const auto* s) { return s->numeric; });
+  std::vector<std::string> cats;
+  std::vector<double> xs, ys;
+  for (const auto* s : series) {
+    double best = m.minimize ? INFINITY : -INFINITY;
+    for (const auto& [v, b] : s->points) best = m.minimize ? std::min(best, b) : std::max(best, b);
+    for (const auto& [v, b] : s->points) {
+      if (numeric)
+        xs.push_back(std::stod(v));
+      else if (std::find(cats.begin(), cats.end(), v) == cats.end())
+        cats.push_back(v);
+      ys.push_back(relative ? b / best : b);
+    }
+  }
+  Scale x;
+  if (numeric) {
+    x = fit(xs, c.left(), c.right(), true, false, 7.9);
+    std::set<double> distinct(xs.begin(), xs.end());
+    if (distinct.size() <= 12) x.fixed_ticks.assign(distinct.begin(), distinct.end());
+  } else {
+    x.lo = -0.5, x.hi = double(cats.size()) - 0.5, x.p0 = c.left(), x.p1 = c.right();
+  }
+  const Scale y = fit(ys, c.bottom(), c.top(), true, false);
+  if (numeric) {
+    c.axes(x, y, axis, relative ? fmt::format("{} / best of its workload", m.name) : axis_title(m.name));
+  } else {
+    c.axes(x, y, axis, relative ? fmt::format("{} / best of its workload", m.name) : axis_title(m.name), false);
+    for (std::size_t i = 0; i < cats.size(); ++i)
+      c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='middle'>{}</text>", num(x.at(double(i))),
+                        num(c.bottom() + 16), html_escape(cats[i])));
+  }
+  std::vector<std::pair<std::string, std::string>> legend;
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const auto* s = series[k];
+    double best = m.minimize ? INFINITY : -INFINITY;
+    for (const auto& [v, b] : s->points) best = m.minimize ? std::min(best, b) : std::max(best, b);
+    std::string path, dots;
+    for (const auto& [v, b] : s->points) {
+      const double xv = numeric ? std::stod(v) : double(std::find(cats.begin(), cats.end(), v) - cats.begin());
+      const double yv = relative ? b / best : b;
+      const double px = x.at(xv), py = y.at(yv);
+      path += fmt::format("{}{},{}", path.empty() ? "M" : " L", num(px), num(py));
+      dots += fmt::format("<circle class='mark' cx='{}' cy='{}' r='4' fill='{}'>{}</circle>", num(px), num(py), color(k),
+                          tip(fmt::format("{}: {} = {} -> best {} = {}", s->group, axis, v, m.name, si(b))));
+    }
+    c.add(fmt::format("<path class='series' d='{}' stroke='{}'/>", path, color(k)));
+    c.add(dots);
+    legend.emplace_back(color(k), s->group);
+  }
+  c.legend(legend);
+  return c.svg();
+}
+
+std::string speedup_chart(const std::string& group, const std::vector<const Point*>& archs) {
+  const Point& base = *archs.front();
+  const double row = 16;
+  std::vector<std::string> names;
+  for (const auto& l : base.layers) names.push_back(l.name);
+  const double h = 60 + row * double(names.size()) + 50;
+  Chart c("speedup", fmt::format("Per-layer speed-up over {} - {}", base.label, group), 900, h, 190, 24, 48, 50);
+  auto time_of = [](const Point& p, const std::string& name) {
+    for (const auto& l : p.layers)
+      if (l.name == name) return l.cycles / p.clock_hz;
+    return double(NAN);
+  };
+  std::vector<double> xs{1};
+  for (std::size_t a = 1; a < archs.size(); ++a)
+    for (const auto& n : names) xs.push_back(time_of(base, n) / time_of(*archs[a], n));
+  Scale x = fit(xs, c.left(), c.right(), true, false, 1);
+  if (!x.log) x = Scale{std::min(0.5, x.lo), std::max(2.0, x.hi), c.left(), c.right(), true, {}};
+  for (double v : x.ticks()) {
+    const double px = x.at(v);
+    c.add(fmt::format("<line class='grid' x1='{}' y1='{}' x2='{}' y2='{}'/>", num(px), num(c.top()), num(px), num(c.bottom())));
+    c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='middle'>{}x</text>", num(px), num(c.bottom() + 16), si(v)));
+  }
+  c.add(fmt::format("<text class='label' x='{}' y='{}' text-anchor='middle'>speed-up (time on {} / time) (log)</text>",
+                    num((c.left() + c.right()) / 2), num(h - 12), html_escape(base.label)));
+  const double one = x.at(1);
+  const double bar = (row - 2) / double(std::max<std::size_t>(1, archs.size() - 1));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const double y = c.top() + row * double(i);
+    c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='end'>{}</text>", num(c.left() - 6), num(y + row - 4),
+                      html_escape(names[i].size() > 28 ? names[i].substr(0, 27) + "~" : names[i])));
+    for (std::size_t a = 1; a < archs.size(); ++a) {
+      const double s = time_of(base, names[i]) / time_of(*archs[a], names[i]);
+      if (!std::isfinite(s) || s <= 0) continue;
+      const double px = x.at(std::clamp(s, x.lo, x.hi));
+      c.add(fmt::format("<rect class='mark' x='{}' y='{}' width='{}' height='{}' fill='{}'>{}</rect>", num(std::min(one, px)),
+                        num(y + 1 + bar * double(a - 1)), num(std::max(0.5, std::abs(px - one))), num(bar), color(a),
+                        tip(fmt::format("{}: {} is {:.2f}x {} {}", names[i], archs[a]->label, s >= 1 ? s : 1 / s,
+                                        s >= 1 ? "faster than" : "slower than", base.label))));
+    }
+  }
+  c.add(fmt::format("<line class='axis1' x1='{}' y1='{}' x2='{}' y2='{}'/>", num(one), num(c.top()), num(one), num(c.bottom())));
+  std::vector<std::pair<std::string, std::string>> legend;
+  for (std::size_t a = 1; a < archs.size(); ++a) legend.emplace_back(color(a), archs[a]->label);
+  c.legend(legend);
+  return c.svg();
+}
+
+// A metric as people read it: fractions as percentages, everything else in engineering notation.
+std::string metric_text(const std::string& m, double v) {
+  const sweep::Metric* x = sweep::find_metric(m);
+  if (x && x->unit == "fraction") return fmt::format("{:.1f}%", 100 * v);
+  return si(v);
+}
+
+std::string metric_cell(const Point& p, const std::string& m) {
+  auto it = p.metrics.find(m);
+  if (it == p.metrics.end()) return "<td>-</td>";
+  return fmt::format("<td data-v='{:.9g}'>{}</td>", it->second, metric_text(m, it->second));
+}
+
+std::string points_table(const std::vector<const Point*>& pts, const ReportData& d, const std::vector<std::string>& ms) {
+  std::string t = "<table class='sortable'><thead><tr><th>point</th>";
+  for (const auto& a : d.axes) t += fmt::format("<th>{}</th>", html_escape(a));
+  for (const auto& m : ms) t += fmt::format("<th>{}</th>", html_escape(axis_title(m)));
+  t += "</tr></thead><tbody>\n";
+  for (const Point* p : pts) {
+    t += fmt::format("<tr data-id='{}'><td class='id'>{}</td>", html_escape(p->id), html_escape(p->label));
+    for (const auto& a : d.axes) {
+      if (!p->values.contains(a)) {
+        t += "<td>-</td>";
+        continue;
+      }
+      const auto& v = p->values[a];
+      t += v.is_number() ? fmt::format("<td data-v='{}'>{}</td>", sweep::value_text(v), html_escape(sweep::value_text(v)))
+                         : fmt::format("<td>{}</td>", html_escape(sweep::value_text(v)));
+    }
+    for (const auto& m : ms) t += metric_cell(*p, m);
+    t += "</tr>\n";
+  }
+  return t + "</tbody></table>\n";
+}
+
+const char* const kCss = R"css(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+h1{font-size:22px;margin-bottom:4px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px}
+h3{font-size:15px;margin:20px 0 6px}
+dl.facts{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dl.facts dt{color:#666}dl.facts dd{margin:0}
+svg.chart{display:block;margin:8px 0;max-width:100%;height:auto;background:#fff}
+svg .grid{stroke:#eee;stroke-width:1}svg .frame{fill:none;stroke:#999}svg .tick{font-size:11px;fill:#555}
+svg .label{font-size:12px;fill:#333}svg .title{font-size:13px;font-weight:600;fill:#222}svg .legend{font-size:11px;fill:#333}
+svg .note{font-size:11px;fill:#666}svg .other{fill:#bbb}svg .front-line{fill:none;stroke-width:1.5}
+svg .roof{fill:none;stroke:#222;stroke-width:2}svg .series{fill:none;stroke-width:2}svg .axis1{stroke:#333}
+svg .mark:hover{stroke:#000;stroke-width:1.5}svg .mark.hl{stroke:#000;stroke-width:3}
+table{border-collapse:collapse;margin:8px 0;font-size:12px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right}
+th{background:#f5f5f5;cursor:pointer;user-select:none}td.id,td.err{text-align:left;font-family:monospace}
+tr.hl td{background:#fff3c4}.tip{position:absolute;display:none;background:#222;color:#fff;padding:4px 8px;
+border-radius:4px;font-size:12px;white-space:pre;pointer-events:none;z-index:10}
+p.none{color:#777}
+)css";
+
+const char* const kScript = R"js(
+(function () {
+  'use strict';
+  var tip = document.createElement('div');
+  tip.className = 'tip';
+  document.body.appendChild(tip);
+  document.addEventListener('mousemove', function (e) {
+    var t = e.target, title = null;
+    while (t && t !== document.body && !title) {
+      for (var i = 0; t.children && i < t.children.length; i++)
+        if (t.children[i].tagName.toLowerCase() === 'title' && t.classList && t.classList.contains('mark'))
+          title = t.children[i].textContent;
+      t = t.parentNode;
+    }
+    if (!title) { tip.style.display = 'none'; return; }
+    tip.textContent = title;
+    tip.style.display = 'block';
+    tip.style.left = (e.pageX + 14) + 'px';
+    tip.style.top = (e.pageY + 14) + 'px';
+  });
+  // a click on a Pareto point highlights its row in the tables, and the other way round
+  function highlight(id) {
+    document.querySelectorAll('.hl').forEach(function (n) { n.classList.remove('hl'); });
+    document.querySelectorAll('[data-id="' + id + '"]').forEach(function (n) { n.classList.add('hl'); });
+  }
+  document.querySelectorAll('svg.chart .front, table tr[data-id]').forEach(function (n) {
+    n.addEventListener('click', function () { highlight(n.getAttribute('data-id')); });
+  });
+  // sortable tables: click a header
+  document.querySelectorAll('table.sortable').forEach(function (table) {
+    var heads = table.querySelectorAll('th');
+    heads.forEach(function (th, col) {
+      th.addEventListener('click', function () {
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        var asc = th.getAttribute('data-sort') !== 'asc';
+        heads.forEach(function (h) { h.removeAttribute('data-sort'); });
+        th.setAttribute('data-sort', asc ? 'asc' : 'desc');
+        rows.sort(function (a, b) {
+          var x = a.cells[col], y = b.cells[col];
+          var u = x.getAttribute('data-v'), v = y.getAttribute('data-v');
+          var r = (u !== null && v !== null) ? parseFloat(u) - parseFloat(v) : x.textContent.localeCompare(y.textContent);
+          return asc ? r : -r;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+  // what a test reads with --dump-dom: charts laid out, each with marks
+  var charts = document.querySelectorAll('svg.chart'), empty = 0, kinds = {};
+  charts.forEach(function (c) {
+    var box = c.getBoundingClientRect();
+    var marks = c.querySelectorAll('.mark').length;
+    if (!(box.width > 0 && box.height > 0 && marks > 0)) empty++;
+    var k = c.getAttribute('data-kind');
+    kinds[k] = (kinds[k] || 0) + 1;
+  });
+  document.body.setAttribute('data-charts', String(charts.length));
+  document.body.setAttribute('data-empty-charts', String(empty));
+  document.body.setAttribute('data-chart-kinds', Object.keys(kinds).sort().map(function (k) { return k + ':' + kinds[k]; }).join(','));
+  document.body.setAttribute('data-rendered', 'ok');
+})();
+)js";
+
+}  // namespace
+
+std::string render_html(const ReportData& d) {
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>\n";
+  h += "<meta name='viewport' content='width=device-width, initial-scale=1'>\n";
+  h += fmt::format("<title>{}</title>\n<style>{}</style></head>\n<body>\n", html_escape(d.title), kCss);
+  h += fmt::format("<h1>{}</h1>\n<dl class='facts'>\n", html_escape(d.title));
+  for (const auto& [k, v] : d.facts) h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", html_escape(k), html_escape(v));
+  h += fmt::format("<dt>generated by</dt><dd>npusim {}</dd>\n</dl>\n", kNpusimVersion);
+
+  // groups in order of appearance
+  std::vector<std::string> groups;
+  for (const auto& p : d.points)
+    if (std::find(groups.begin(), groups.end(), p.group) == groups.end()) groups.push_back(p.group);
+  const sweep::Metric& xm = metric(d.x_metric);
+  const sweep::Metric& ym = metric(d.y_metric);
+  std::vector<std::string> ms{xm.name, ym.name};
+  for (const auto& m : d.table_metrics)
+    if (std::find(ms.begin(), ms.end(), m) == ms.end()) ms.push_back(m);
+
+  h += "<h2>Pareto sets</h2>\n";
+  if (groups.empty()) h += "<p class='none'>No finished points.</p>\n";
+  for (const auto& g : groups) {
+    std::vector<const Point*> pts;
+    std::vector<std::vector<double>> vals;
+    for (const auto& p : d.points)
+      if (p.group == g) {
+        pts.push_back(&p);
+        vals.push_back({p.metrics.count(xm.name) ? p.metrics.at(xm.name) : NAN,
+                        p.metrics.count(ym.name) ? p.metrics.at(ym.name) : NAN});
+      }
+    std::set<const Point*> front;
+    std::vector<const Point*> front_sorted;
+    for (std::size_t i : sweep::pareto_front(vals, {xm.minimize, ym.minimize})) front.insert(pts[i]), front_sorted.push_back(pts[i]);
+    std::sort(front_sorted.begin(), front_sorted.end(),
+              [&](const Point* a, const Point* b) { return a->metrics.at(xm.name) < b->metrics.at(xm.name); });
+    h += fmt::format("<h3>{}</h3>\n", html_escape(g));
+    h += pareto_chart(g, pts, xm.name, ym.name, front);
+    h += fmt::format("<p>{} of {} points are on the Pareto set of {} and {}.</p>\n", front.size(), pts.size(), xm.name, ym.name);
+    h += points_table(front_sorted, d, ms);
+  }
+
+  if (d.speedup) {
+    h += "<h2>Per-layer speed-up</h2>\n";
+    for (const auto& g : groups) {
+      std::vector<const Point*> archs;
+      for (const auto& p : d.detailed)
+        if (p.group == g) archs.push_back(&p);
+      if (archs.size() >= 2) h += speedup_chart(g, archs);
+    }
+  }
+
+  h += "<h2>Per-layer breakdown and roofline</h2>\n";
+  if (d.detailed.empty()) h += "<p class='none'>No points chosen for detail.</p>\n";
+  for (std::size_t i = 0; i < d.detailed.size(); ++i) {
+    const Point& p = d.detailed[i];
+    h += fmt::format("<h3 id='pt-{}' data-id='{}'>{} - {}</h3>\n", i, html_escape(p.id), html_escape(p.label), html_escape(p.group));
+    std::string values;
+    for (auto it = p.values.begin(); it != p.values.end(); ++it)
+      values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", it.key(), sweep::value_text(it.value()));
+    if (!values.empty()) h += fmt::format("<p>{}</p>\n", html_escape(values));
+    std::string summary;
+    for (const auto& m : ms)
+      if (p.metrics.count(m))
+        summary += fmt::format("{}{} = {}", summary.empty() ? "" : "; ", m, metric_text(m, p.metrics.at(m)));
+    h += fmt::format("<p>{}</p>\n", html_escape(summary));
+    if (p.layers.empty()) {
+      h += "<p class='none'>No per-layer data stored for this point.</p>\n";
+      continue;
+    }
+    h += layer_chart(p);
+    h += roofline_chart(p);
+  }
+
+  if (!d.sensitivity.empty()) {
+    h += fmt::format("<h2>Sensitivity per axis</h2>\n<p>For each value of an axis, the best {} over every point "
+                     "holding that value (the other axes at their best).</p>\n",
+                     html_escape(d.sensitivity_metric));
+    std::vector<std::string> axes;
+    for (const auto& s : d.sensitivity)
+      if (std::find(axes.begin(), axes.end(), s.axis) == axes.end()) axes.push_back(s.axis);
+    for (const auto& a : axes) {
+      std::vector<const SensitivitySeries*> series;
+      for (const auto& s : d.sensitivity)
+        if (s.axis == a) series.push_back(&s);
+      h += sensitivity_chart(a, series, d.sensitivity_metric);
+    }
+  }
+
+  if (d.failures_total > 0) {
+    h += fmt::format("<h2>Failed points</h2>\n<p>{} rows failed{}.</p>\n<table><thead><tr><th>point</th><th>workload</th>"
+                     "<th>error</th></tr></thead><tbody>\n",
+                     d.failures_total, d.failures.size() < d.failures_total ? fmt::format("; the first {} are listed", d.failures.size()) : "");
+    for (const auto& f : d.failures)
+      h += fmt::format("<tr><td class='id'>{}</td><td class='id'>{}</td><td class='err'>{}</td></tr>\n", html_escape(f.id),
+                       html_escape(f.group), html_escape(f.error));
+    h += "</tbody></table>\n";
+  }
+  h += fmt::format("<script>{}</script>\n</body></html>\n", kScript);
+  return h;
+}
+
+}  // namespace npusim::cli::report

@@ -1,0 +1,184 @@
+// Running a sweep: the plan (design points validated and pruned by the constraints, times the
+// workloads), worker processes (one fork per task: SystemC elaborates once per process, and a
+// crash costs one row), the parent that records every result in the database as it arrives,
+// resume, shards, and the MPI coordinator/worker split (sweep_mpi.cpp).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "arch/arch_config.h"
+#include "cli/sweep_db.h"
+#include "cli/sweep_spec.h"
+#include "compiler/results.h"
+
+namespace npusim::cli::sweep {
+
+// ---- one task: a design point on a workload ----
+struct TaskInput {
+  arch::ArchConfigPtr cfg;
+  Workload workload;
+  std::string engine;
+  std::string mapper_objective = "latency";
+};
+
+struct TaskOutcome {
+  bool ok = false;
+  std::string error;
+  std::map<std::string, double> metrics;
+  std::string result;  // to_json(RunResult) without config and stat catalog
+  double wall_s = 0;
+  std::string worker;  // "pid N" or "rank R pid N"
+  std::string host;
+};
+nlohmann::json to_json(const TaskOutcome& o);
+TaskOutcome outcome_from_json(const nlohmann::json& j);
+
+// Compiles and runs one task in this process (what a worker child does). Throws Error.
+TaskOutcome execute_task(const TaskInput& t);
+// The metrics of a run (metric_catalog() names).
+std::map<std::string, double> metrics_of(const compiler::RunResult& r);
+
+// Up to N tasks at a time, each in a forked child that sends its outcome as JSON over a pipe.
+// Children die with the parent (PR_SET_PDEATHSIG) and never touch the parent's database.
+class WorkerPool {
+ public:
+  // `timeout_s` > 0: a task running longer is killed and reported as failed.
+  explicit WorkerPool(double timeout_s = 0, std::string worker_prefix = "");
+  ~WorkerPool();  // kills and reaps what still runs
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void start(std::size_t id, const TaskInput& t);
+  std::size_t running() const { return children_.size(); }
+  // Waits up to `timeout_ms` for output; returns the tasks that finished (id, outcome).
+  std::vector<std::pair<std::size_t, TaskOutcome>> wait(int timeout_ms);
+
+ private:
+  struct Child {
+    pid_t pid = -1;
+    int fd = -1;
+    std::size_t id = 0;
+    std::string out;
+    std::chrono::steady_clock::time_point started;
+    bool timed_out = false;
+  };
+  TaskOutcome reap(Child& c);
+  std::vector<Child> children_;
+  double timeout_s_;
+  std::string prefix_;
+  std::string host_;
+};
+
+// ---- the plan ----
+struct PlannedPoint {
+  Point point;
+  arch::ArchConfigPtr cfg;  // null when the point did not validate
+  std::string config_yaml;  // effective configuration
+  std::string hash;
+  std::string invalid;      // the validation message, for a point that did not validate
+};
+
+struct Task {
+  std::size_t point = 0;     // into Plan::points
+  std::size_t workload = 0;  // into spec.workloads
+};
+
+struct Plan {
+  SweepSpec spec;
+  std::vector<PlannedPoint> points;  // constraint-skipped and duplicate points removed
+  std::size_t expanded = 0;          // points of the design space
+  std::size_t skipped = 0;           // violating a constraint
+  std::size_t duplicates = 0;        // the same effective configuration as an earlier point
+  std::size_t invalid = 0;           // recorded as failed without running
+  std::vector<Task> tasks;           // points x workloads, in a stable order
+
+  std::string key(const Task& t) const;  // ResultRow::key() of its row
+};
+// Expands and validates every point and applies the constraints. `engine` overrides the spec's.
+Plan make_plan(SweepSpec spec, const std::string& engine = "");
+
+// The row recording a task's outcome (or a point that did not validate: outcome.ok false).
+ResultRow make_row(const Plan& plan, const Task& t, const TaskOutcome& o);
+
+// ---- running ----
+struct SweepOptions {
+  std::string db = "sweep.db";
+  int jobs = 0;  // 0 = the CPUs this process may use
+  int shard = 0, shards = 1;
+  bool retry_failed = false;
+  double task_timeout_s = 0;
+  double progress_interval_s = 5;  // plain progress lines when stderr is not a terminal
+  bool quiet = false;              // no progress at all
+};
+
+struct SweepSummary {
+  std::size_t tasks = 0;    // this shard's tasks
+  std::size_t present = 0;  // already in the database (skipped)
+  std::size_t ran = 0, done = 0, failed = 0;
+  int workers = 0;
+  double seconds = 0;
+};
+
+int default_jobs();
+// Indices into plan.tasks that this shard still has to run, given what the database holds.
+std::vector<std::size_t> pending_tasks(const Plan& plan, const std::map<std::string, std::string>& existing,
+                                       const SweepOptions& o, std::size_t* shard_total = nullptr);
+// Records the sweep (spec, axes, objectives, counts) in the database's sweeps table.
+void record_sweep_of(ResultsDb& db, const Plan& plan);
+// Runs the sweep on this machine; returns when every pending task has a row.
+SweepSummary run_sweep(const Plan& plan, const SweepOptions& o);
+
+// npusim bench --suite sweep: runs `spec` with each engine into a fresh database in a temporary
+// directory on `jobs` workers and prints the wall times (docs/PERFORMANCE.md).
+void sweep_benchmark(const std::string& spec, const std::vector<std::string>& engines, int jobs);
+
+// Done/total with rate and ETA on stderr: a bar redrawn in place on a terminal, a plain line
+// every `interval_s` otherwise.
+class Progress {
+ public:
+  Progress(std::size_t total, double interval_s, bool quiet);
+  void update(std::size_t done, std::size_t failed, bool force = false);
+  void finish(std::size_t done, std::size_t failed);
+
+ private:
+  std::string line(std::size_t done, std::size_t failed) const;
+  std::size_t total_;
+  double interval_s_;
+  bool quiet_, tty_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool drawn_ = false;
+};
+
+// ---- MPI (sweep_mpi.cpp; without MPI support these report that it is absent) ----
+// Holds MPI initialised for the life of the sweep command when the process was started by
+// mpirun or srun; otherwise does nothing.
+class MpiSession {
+ public:
+  MpiSession();
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  bool active() const { return size_ > 1; }
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+ private:
+  int rank_ = 0, size_ = 1;
+  bool initialized_ = false;
+};
+bool mpi_supported();
+// Rank 0: hands pending tasks to the other ranks as they ask (dynamic load balancing) and writes
+// every result; `plan` null = nothing to run (an error before the plan): the workers are stopped.
+SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const SweepOptions& o);
+// Ranks > 0: ask for tasks, run up to o.jobs at a time in forked children, send the outcomes.
+void run_mpi_worker(const MpiSession& mpi, const SweepOptions& o);
+
+}  // namespace npusim::cli::sweep

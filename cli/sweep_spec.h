@@ -1,0 +1,144 @@
+// Sweep specs: a design space over an architecture, the workloads to run on every design point,
+// constraints that prune points before they run, and the objectives the analysis ranks by.
+// Parsed from YAML with file:line:col in every error (docs/SWEEPS.md is the reference).
+//
+//   name: edge-array-spm
+//   base: edge-npu                      # a preset, or an architecture file (relative to the spec)
+//   set: {dram.bandwidth_gb_per_s: 16}  # fixed overrides of the base
+//   engine: analytic                    # or systemc
+//   axes:                               # the product of its entries
+//     - {key: core.pe_array.rows, values: [8, 16, 32]}
+//     - {key: core.scratchpad.size_kib, pow2: {from: 64, to: 1024}}
+//     - zip:                            # entries of equal length, taken together
+//         - {key: cores, values: [1, 2, 4]}
+//         - {key: interconnect.mesh.rows, values: [1, 1, 2]}
+//   constraints: ["area_mm2 <= 50"]
+//   workloads: [{model: resnet50, batch: 1}]
+//   objectives: [latency, energy, area]
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "arch/arch_config.h"
+#include "arch/raw_yaml.h"
+#include "arch/schema.h"
+#include "configs/embedded.h"
+
+namespace npusim::cli::sweep {
+
+// Example specs (configs/sweeps/*.yaml), compiled in: `npusim sweep edge-array-spm` runs one.
+std::span<const EmbeddedText> sweep_examples();
+const EmbeddedText* find_sweep_example(std::string_view name);
+
+// FNV-1a, 64 bits: the config hash of a design point is this of its effective YAML.
+std::uint64_t fnv1a64(std::string_view text);
+std::string hex64(std::uint64_t h);  // 16 lower-case hex digits
+
+// ---- metrics: what a run yields per (point, workload), one database column each ----
+struct Metric {
+  std::string name;  // column name, e.g. "latency_s"
+  std::string unit;
+  std::string description;
+  bool minimize = true;             // the better direction, for Pareto sets and sensitivity
+  std::vector<std::string> aliases; // e.g. "latency"
+  bool integer = false;
+};
+const std::vector<Metric>& metric_catalog();
+// By name or alias; nullptr if unknown.
+const Metric* find_metric(std::string_view name);
+// By name or alias, or throws Error("OPTION NAME: unknown metric ...") listing them.
+const Metric& metric_or_throw(std::string_view name, std::string_view option);
+
+// ---- constraint expressions: `lhs OP rhs` over numbers, config key paths, derived values ----
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+struct Constraint {
+  std::string text;
+  SourceLoc loc;
+  ExprPtr lhs, rhs;
+  std::string op;  // <= < >= > == !=
+};
+// Derived values a constraint may name besides config keys (name, unit, meaning).
+struct DerivedValue {
+  std::string name, unit, description;
+  double (*value)(const arch::ArchConfig&);
+};
+const std::vector<DerivedValue>& derived_values();
+// Parses `text`; throws ValidationError at `loc` naming an unknown name or a syntax error.
+Constraint parse_constraint(const std::string& text, const SourceLoc& loc);
+// Whether `cfg` satisfies the constraint. Throws Error when a key is absent from this config.
+bool satisfies(const Constraint& c, const arch::ArchConfig& cfg);
+// For a point that does not validate: the constraint over the raw values of its tree (the base
+// with its overrides), or nullopt when it names a derived value or a key the tree lacks.
+std::optional<bool> satisfies_raw(const Constraint& c, const RawNode& root);
+
+// ---- the spec ----
+struct Axis {
+  std::string key;
+  const arch::Field* field = nullptr;
+  std::vector<std::string> values;  // as they will be passed as overrides
+  SourceLoc loc;
+};
+
+struct AxisGroup {
+  enum class Kind { Axis, Product, Zip };
+  Kind kind = Kind::Product;
+  Axis axis;                       // Kind::Axis
+  std::vector<AxisGroup> members;  // Product, Zip
+  SourceLoc loc;
+  std::size_t size() const;  // number of assignments it yields
+};
+
+struct Workload {
+  std::string model;
+  std::int64_t batch = 1;
+  std::int64_t seq = 0;  // 0 = the model's default
+  std::string dtype;     // "" = the architecture's default
+  SourceLoc loc;
+  // The stable key stored in the database: "resnet50/b1", "bert-base/b1/s128", ".../bf16".
+  std::string key() const;
+};
+
+struct SweepSpec {
+  std::string name, description;
+  std::string source;     // the spec's file name, or the example's file name
+  std::string text;       // the spec as given
+  std::string base;       // as written
+  std::string base_text;  // the architecture text the points start from
+  std::string base_source;
+  std::vector<Override> fixed;  // `set:`
+  std::string engine = "systemc";
+  std::string mapper_objective = "latency";
+  AxisGroup axes;                     // a product group
+  std::vector<std::string> axis_keys; // every axis key, in spec order
+  std::vector<Constraint> constraints;
+  std::vector<Workload> workloads;
+  std::vector<std::string> objectives;  // metric names (aliases resolved)
+
+  std::string hash() const { return hex64(fnv1a64(text)); }
+};
+
+// Parses a spec. `base_dir` resolves a relative base file or layer list. Throws ValidationError
+// (file:line:col) for any problem: unknown keys, unknown key paths, empty ranges, zip groups of
+// unequal length, values out of a key's range, unknown models, an invalid base.
+SweepSpec parse_spec(std::string_view text, const std::string& source, const std::string& base_dir);
+// A spec file, or an embedded example by name.
+SweepSpec load_spec(const std::string& file_or_example);
+
+// One design point: the overrides of its axes, in spec order.
+struct Point {
+  std::vector<Override> overrides;
+  nlohmann::json values;  // {key: value} typed by the key's schema type
+};
+// The design space in a stable order (the first axis varies slowest).
+std::vector<Point> expand(const SweepSpec& spec);
+
+}  // namespace npusim::cli::sweep

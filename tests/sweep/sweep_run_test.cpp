@@ -1,0 +1,245 @@
+// Running sweeps in worker processes: every task gets one row, failures are rows and do not stop
+// the sweep, reruns resume, shards partition the tasks, a task past its time limit is killed.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "arch/error.h"
+#include "cli/sweep_run.h"
+
+namespace npusim::cli::sweep {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A row filter (designated initializers would warn about the fields they leave out).
+RowFilter filter(std::string workload = "", std::string status = "", std::vector<std::string> hashes = {},
+                 bool with_result = false) {
+  RowFilter f;
+  f.workload = std::move(workload);
+  f.status = std::move(status);
+  f.hashes = std::move(hashes);
+  f.with_result = with_result;
+  return f;
+}
+
+
+const std::string kData = std::string(NPUSIM_SOURCE_DIR) + "/tests/sweep/data/";
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            fmt::format("npusim_run_{}_{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+SweepOptions opts(const std::string& db, int jobs = 2) {
+  SweepOptions o;
+  o.db = db;
+  o.jobs = jobs;
+  o.quiet = true;
+  return o;
+}
+
+TEST(SweepRun, EveryTaskGetsOneCompleteRowAndARerunRunsNothing) {
+  TempDir t;
+  const Plan plan = make_plan(load_spec(kData + "small.yaml"));
+  ASSERT_EQ(plan.tasks.size(), 12u);
+  const SweepSummary s = run_sweep(plan, opts(t.file("r.db")));
+  EXPECT_EQ(s.ran, 12u);
+  EXPECT_EQ(s.done, 12u);
+  EXPECT_EQ(s.failed, 0u);
+  ResultsDb db(t.file("r.db"), false);
+  const auto rows = db.rows(filter("", "", {}, true));
+  ASSERT_EQ(rows.size(), 12u);
+  std::set<std::string> keys;
+  for (const auto& r : rows) {
+    keys.insert(r.key());
+    EXPECT_EQ(r.status, "done");
+    EXPECT_EQ(r.sweep, "small");
+    for (const auto& m : metric_catalog()) EXPECT_TRUE(r.metric(m.name).has_value()) << m.name;
+    EXPECT_GT(*r.metric("latency_s"), 0);
+    EXPECT_NEAR(*r.metric("edp"), *r.metric("latency_s") * *r.metric("energy_j"), 1e-12 * *r.metric("edp") + 1e-30);
+    EXPECT_LE(r.point["core.pe_array.rows"].get<int>() * r.point["core.pe_array.cols"].get<int>(), 128);
+    const auto res = nlohmann::json::parse(r.result);
+    EXPECT_EQ(res["engine"], "analytic");
+    EXPECT_FALSE(res["layers"].empty());
+    EXPECT_THAT(r.config, HasSubstr("rows: "));
+    EXPECT_THAT(r.worker, HasSubstr("pid "));
+    EXPECT_GT(r.wall_s, 0);
+  }
+  EXPECT_EQ(keys.size(), 12u);
+  // the same answer as running the task in this process
+  const Task& t0 = plan.tasks[0];
+  TaskInput in{plan.points[t0.point].cfg, plan.spec.workloads[t0.workload], "analytic", "latency"};
+  const TaskOutcome direct = execute_task(in);
+  for (const auto& r : rows)
+    if (r.key() == plan.key(t0)) {
+      EXPECT_DOUBLE_EQ(*r.metric("latency_s"), direct.metrics.at("latency_s"));
+    }
+  const SweepSummary again = run_sweep(plan, opts(t.file("r.db")));
+  EXPECT_EQ(again.ran, 0u);
+  EXPECT_EQ(again.present, 12u);
+  EXPECT_EQ(db.count(), 12);
+  // the spec is recorded with its axes and objectives
+  const auto sw = db.sweeps();
+  ASSERT_EQ(sw.size(), 1u);
+  EXPECT_EQ(sw[0].name, "small");
+  EXPECT_EQ(sw[0].points, 8);
+  EXPECT_EQ(sw[0].skipped, 2);
+  EXPECT_EQ(sw[0].axes.size(), 3u);
+}
+
+TEST(SweepRun, FailuresAreRowsWithTheirErrorAndRetryFailedRunsThemAgain) {
+  TempDir t;
+  const Plan plan = make_plan(load_spec(kData + "failures.yaml"));
+  ASSERT_EQ(plan.tasks.size(), 8u);
+  const SweepSummary s = run_sweep(plan, opts(t.file("r.db")));
+  EXPECT_EQ(s.ran, 8u);
+  EXPECT_EQ(s.done, 2u);    // double buffered x {8, 16} rows x the int8 workload
+  EXPECT_EQ(s.failed, 6u);  // 4 rows of invalid points, 2 of an unsupported datatype
+  ResultsDb db(t.file("r.db"), false);
+  for (const auto& r : db.rows(filter("", "failed"))) {
+    if (r.point["core.pe_array.stationary_double_buffer"] == false) {
+      EXPECT_THAT(r.error, HasSubstr("requires core.pe_array.stationary_double_buffer"));
+      EXPECT_EQ(r.config, "");
+    } else {
+      EXPECT_EQ(r.workload, "gemm:64,64,64/b1/bf16");
+      EXPECT_THAT(r.error, HasSubstr("bf16"));
+    }
+  }
+  EXPECT_EQ(run_sweep(plan, opts(t.file("r.db"))).ran, 0u);
+  SweepOptions retry = opts(t.file("r.db"));
+  retry.retry_failed = true;
+  const SweepSummary r = run_sweep(plan, retry);
+  EXPECT_EQ(r.ran, 6u);
+  EXPECT_EQ(r.failed, 6u);
+  EXPECT_EQ(db.count(), 8);
+}
+
+TEST(SweepRun, ShardsPartitionTheTasks) {
+  TempDir t;
+  const Plan plan = make_plan(load_spec(kData + "small.yaml"));
+  std::size_t total = 0;
+  for (int i = 0; i < 3; ++i) {
+    SweepOptions o = opts(t.file(fmt::format("s{}.db", i)), 1);
+    o.shard = i, o.shards = 3;
+    const SweepSummary s = run_sweep(plan, o);
+    EXPECT_EQ(s.ran, 4u);
+    total += s.ran;
+  }
+  EXPECT_EQ(total, plan.tasks.size());
+  ResultsDb merged(t.file("all.db"));
+  for (int i = 0; i < 3; ++i) merged.merge_from(t.file(fmt::format("s{}.db", i)));
+  EXPECT_EQ(merged.count("done"), 12);
+  // the merged database is complete: a sweep over it has nothing left to do
+  EXPECT_EQ(run_sweep(plan, opts(t.file("all.db"))).ran, 0u);
+}
+
+TEST(SweepRun, ATaskPastItsTimeLimitIsKilledAndRecorded) {
+  TempDir t;
+  const Plan plan = make_plan(load_spec(kData + "small.yaml"));
+  SweepOptions o = opts(t.file("r.db"), 2);
+  o.task_timeout_s = 1e-6;  // every task is over time before its output arrives
+  const SweepSummary s = run_sweep(plan, o);
+  EXPECT_EQ(s.ran, 12u);
+  ResultsDb db(t.file("r.db"), false);
+  for (const auto& r : db.rows()) {
+    if (r.status == "failed") {
+      EXPECT_THAT(r.error, HasSubstr("timed out after"));
+    }
+  }
+  EXPECT_GT(s.failed, 0u);
+}
+
+// The pids of this process's children, from /proc.
+std::vector<pid_t> children() {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream f(e.path() / "stat");
+    std::string stat;
+    std::getline(f, stat);
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == ::getpid()) out.push_back(pid_t(std::stol(name)));
+  }
+  return out;
+}
+
+TEST(SweepRun, WorkerPoolReportsFailingAndDyingTasks) {
+  const Plan plan = make_plan(load_spec(kData + "small.yaml"));
+  WorkerPool pool;
+  TaskInput in{plan.points[0].cfg, Workload{}, "analytic", "latency"};
+  in.workload.model = "no-such-model";
+  pool.start(7, in);
+  std::vector<std::pair<std::size_t, TaskOutcome>> done;
+  while (done.empty()) done = pool.wait(1000);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].first, 7u);
+  EXPECT_FALSE(done[0].second.ok);
+  EXPECT_THAT(done[0].second.error, HasSubstr("unknown model 'no-such-model'"));
+  // a worker killed by a signal: a failed outcome naming the signal
+  in.workload.model = "bert-base";
+  in.workload.seq = 512;
+  in.engine = "systemc";  // long enough to be killed while it runs
+  pool.start(8, in);
+  const auto kids = children();
+  ASSERT_EQ(kids.size(), 1u);
+  ::kill(kids[0], SIGKILL);
+  done.clear();
+  while (done.empty()) done = pool.wait(1000);
+  EXPECT_EQ(done[0].first, 8u);
+  EXPECT_THAT(done[0].second.error, HasSubstr("worker died with signal 9"));
+  // a pool destroyed with a task running kills and reaps it
+  {
+    WorkerPool busy;
+    busy.start(1, in);
+    EXPECT_EQ(busy.running(), 1u);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(children().empty());
+}
+
+TEST(SweepRun, TheSystemCEngineRunsEachTaskInItsOwnProcess) {
+  TempDir t;
+  const Plan plan = make_plan(load_spec(kData + "systemc.yaml"));
+  ASSERT_EQ(plan.spec.engine, "systemc");
+  const SweepSummary s = run_sweep(plan, opts(t.file("r.db")));
+  EXPECT_EQ(s.done, 4u);
+  ResultsDb db(t.file("r.db"), false);
+  for (const auto& r : db.rows(filter("", "", {}, true))) {
+    EXPECT_EQ(r.engine, "systemc");
+    EXPECT_TRUE(nlohmann::json::parse(r.result).contains("simulation"));
+  }
+  // more DRAM bandwidth never makes the same array slower
+  std::map<int, std::map<double, double>> lat;
+  for (const auto& r : db.rows())
+    lat[r.point["core.pe_array.rows"].get<int>()][r.point["dram.bandwidth_gb_per_s"].get<double>()] =
+        *r.metric("latency_s");
+  for (auto& [rows, by_bw] : lat) EXPECT_LE(by_bw.at(16), by_bw.at(4)) << rows;
+}
+
+}  // namespace
+}  // namespace npusim::cli::sweep
