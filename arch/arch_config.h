@@ -115,6 +115,21 @@ struct DramConfig {
   RowBufferConfig row_buffer;
 };
 
+// What a GPU has and an NPU core lacks (optional: present for GPU descriptions, which model the
+// SMs as `cores`, their tensor cores as the PE array and their shared memory as the scratchpad;
+// docs/VALIDATION.md). Used by the GPU kernel model (compiler/gpu_model.h).
+struct GpuConfig {
+  bool enabled = false;
+  std::int64_t l2_bytes = 0;          // the L2 cache all SMs share
+  double l2_bytes_per_cycle = 0;      // L2 to the SMs, all together, per SM clock
+  double launch_overhead_us = 0;      // from one kernel launch to the next, back to back
+  std::int32_t max_ctas_per_sm = 0;   // resident thread blocks per SM
+  std::int32_t max_threads_per_sm = 0;
+  std::int32_t regs_per_sm = 0;       // 32-bit registers per SM
+  std::int64_t smem_per_cta_bytes = 0;  // largest shared memory one CTA may opt in to
+  double mma_sync_fraction = 0;       // of the tensor peak, sustained by the warp-level mma.sync path
+};
+
 struct EnergyConfig {
   std::string technology;                // node whose defaults filled absent keys, or "" if none
   std::array<double, kNumDTypes> mac_pj{};  // per MAC, by operand datatype
@@ -153,6 +168,7 @@ struct ArchConfig {
   CoreConfig core;
   InterconnectConfig interconnect;
   DramConfig dram;
+  GpuConfig gpu;
   EnergyConfig energy;
   AreaConfig area;
 

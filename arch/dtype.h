@@ -8,13 +8,15 @@
 
 namespace npusim {
 
-enum class DType : std::uint8_t { Int8, Int16, Fp8, Bf16, Fp16, Fp32, Int32 };
+// tf32: NVIDIA's tensor-float-32 (fp32 storage, 10-bit mantissa multiplies), the tensor cores'
+// rate for fp32 matrices.
+enum class DType : std::uint8_t { Int8, Int16, Fp8, Bf16, Fp16, Fp32, Tf32, Int32 };
 
-inline constexpr std::array<DType, 7> kAllDTypes = {DType::Int8, DType::Int16, DType::Fp8, DType::Bf16,
-                                                    DType::Fp16, DType::Fp32,  DType::Int32};
+inline constexpr std::array<DType, 8> kAllDTypes = {DType::Int8, DType::Int16, DType::Fp8,  DType::Bf16,
+                                                    DType::Fp16, DType::Fp32,  DType::Tf32, DType::Int32};
 // Operand datatypes a PE may multiply (int32 is an accumulator type only).
-inline constexpr std::array<DType, 6> kOperandDTypes = {DType::Int8, DType::Int16, DType::Fp8,
-                                                        DType::Bf16, DType::Fp16,  DType::Fp32};
+inline constexpr std::array<DType, 7> kOperandDTypes = {DType::Int8, DType::Int16, DType::Fp8, DType::Bf16,
+                                                        DType::Fp16, DType::Fp32,  DType::Tf32};
 inline constexpr std::size_t kNumDTypes = kAllDTypes.size();
 
 constexpr std::size_t index_of(DType t) { return static_cast<std::size_t>(t); }
@@ -27,13 +29,14 @@ constexpr std::uint32_t bytes_of(DType t) {
     case DType::Bf16:
     case DType::Fp16: return 2;
     case DType::Fp32:
+    case DType::Tf32:
     case DType::Int32: return 4;
   }
   return 0;
 }
 
 constexpr bool is_float(DType t) {
-  return t == DType::Fp8 || t == DType::Bf16 || t == DType::Fp16 || t == DType::Fp32;
+  return t == DType::Fp8 || t == DType::Bf16 || t == DType::Fp16 || t == DType::Fp32 || t == DType::Tf32;
 }
 
 constexpr std::string_view name_of(DType t) {
@@ -44,6 +47,7 @@ constexpr std::string_view name_of(DType t) {
     case DType::Bf16: return "bf16";
     case DType::Fp16: return "fp16";
     case DType::Fp32: return "fp32";
+    case DType::Tf32: return "tf32";
     case DType::Int32: return "int32";
   }
   return "?";

@@ -296,6 +296,15 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
     cfg->dram.row_buffer.enabled = rb == 3;
   }
 
+  // GPU: every key or none.
+  {
+    int g = 0, total = 0;
+    for (const Field& f : arch_schema().fields())
+      if (f.path.starts_with("gpu.")) ++total, g += w.leaves.count(f.path) ? 1 : 0;
+    if (g > 0 && g < total) add("gpu", fmt::format("give every gpu key or none ({} of {} given)", g, total));
+    cfg->gpu.enabled = g == total;
+  }
+
   // Buffers must hold the smallest tile the mapper can issue.
   if (diags.size() == first) {
     const auto& pe = cfg->core.pe_array;

@@ -316,6 +316,59 @@ std::vector<Field> build_fields() {
                 1e6));
   }
 
+  // ---- GPU: the shared L2, thread-block residency and kernel launches ----
+  {
+    const char* absent = "not a GPU (give every gpu key or none)";
+    auto gpu_on = [](const ArchConfig& c) { return c.gpu.enabled; };
+    auto opt = [&](Field&& f) -> Field&& {
+      f.present_in = gpu_on;
+      return optional(std::move(f), absent);
+    };
+    add(at_most(at_least(opt(integer("gpu.l2_kib", "KiB",
+                                     "GPU only: the L2 cache all cores (SMs) share. Operand panels that CTAs of a "
+                                     "wave, or of earlier waves, have brought in hit there instead of DRAM.",
+                                     [](auto& c) -> auto& { return c.gpu.l2_bytes; }, 1024.0)),
+                         1),
+                1 << 24));
+    add(at_most(above(opt(real("gpu.l2_bytes_per_cycle", "B/cycle",
+                               "GPU only: L2 bandwidth to all SMs together, per core clock cycle.",
+                               [](auto& c) -> auto& { return c.gpu.l2_bytes_per_cycle; })),
+                      0),
+                1e7));
+    add(at_most(at_least(opt(real("gpu.launch_overhead_us", "us",
+                                  "GPU only: time from one kernel launch to the next when launched back to back "
+                                  "(paid once per kernel).",
+                                  [](auto& c) -> auto& { return c.gpu.launch_overhead_us; })),
+                         0),
+                1e6));
+    add(at_most(at_least(opt(integer("gpu.max_ctas_per_sm", "CTAs", "GPU only: thread blocks resident per SM at most.",
+                                     [](auto& c) -> auto& { return c.gpu.max_ctas_per_sm; })),
+                         1),
+                1024));
+    add(at_most(at_least(opt(integer("gpu.max_threads_per_sm", "threads", "GPU only: threads resident per SM at most.",
+                                     [](auto& c) -> auto& { return c.gpu.max_threads_per_sm; })),
+                         32),
+                1 << 16));
+    add(at_most(at_least(opt(integer("gpu.regs_per_sm", "registers", "GPU only: 32-bit registers per SM.",
+                                     [](auto& c) -> auto& { return c.gpu.regs_per_sm; })),
+                         1024),
+                1 << 24));
+    add(at_most(at_least(opt(integer("gpu.smem_per_cta_kib", "KiB",
+                                     "GPU only: the most shared memory one thread block may use (opt-in maximum); "
+                                     "core.scratchpad.size_kib is the SM's.",
+                                     [](auto& c) -> auto& { return c.gpu.smem_per_cta_bytes; }, 1024.0)),
+                         1),
+                1 << 20));
+    add(at_most(above(opt(real("gpu.mma_sync_fraction", "",
+                               "GPU only: the share of the tensor cores' peak (the PE array's MACs per cycle) "
+                               "that the warp-level mma.sync instruction sustains; the project's kernels use it, "
+                               "library kernels use the full rate. Set by the mma_sync_peak microbenchmark "
+                               "(npusim validate --calibrate).",
+                               [](auto& c) -> auto& { return c.gpu.mma_sync_fraction; })),
+                      0),
+                1));
+  }
+
   // ---- energy (pJ) ----
   add(optional(text("energy.technology",
                     "Technology node whose documented defaults (docs/ENERGY_AREA.md) fill every energy key not "

@@ -21,6 +21,7 @@ TechnologyNode make_45nm() {
       {"mac_pj.bf16", 1.5},     // bf16 mult ~0.6 (mantissa^2) + fp32 add 0.9      (est.)
       {"mac_pj.fp16", 2.0},     // fp16 mult 1.1 + fp32 add 0.9                      [H14]
       {"mac_pj.fp32", 4.6},     // fp32 mult 3.7 + fp32 add 0.9                      [H14]
+      {"mac_pj.tf32", 2.0},     // 11-bit mantissa like fp16: mult 1.1 + fp32 add 0.9 (est.)
       {"sram_read_pj_per_byte", 2.5},    // 32 KB bank: 20 pJ / 8 B                  [H14]
       {"sram_write_pj_per_byte", 2.5},   // taken equal to a read                    (est.)
       {"accumulator_pj_per_byte", 1.25}, // 8 KB bank: 10 pJ / 8 B                   [H14]
@@ -36,6 +37,7 @@ TechnologyNode make_45nm() {
       {"pe_mm2_per_mac.bf16", 0.005051},   // fp16 mult x (8/11)^2 + fp32 add        (est.)
       {"pe_mm2_per_mac.fp16", 0.005824},   // 1640 + 4184 um2                        [H14]
       {"pe_mm2_per_mac.fp32", 0.011884},   // 7700 + 4184 um2                        [H14]
+      {"pe_mm2_per_mac.tf32", 0.005824},   // fp16-sized mult + fp32 add, as fp16    (est.)
       {"sram_mm2_per_kib", 0.004},         // 8192 x 0.346 um2 / 0.7 array efficiency [M07]
       {"vector_lane_mm2", 0.015},          // fp32 mult + add + registers            (est.)
   };

@@ -13,6 +13,7 @@ void register_run_commands(CLI::App& app);    // run, compile
 void register_model_commands(CLI::App& app);  // models, model-info
 void register_arch_commands(CLI::App& app);   // check-config, presets, schema
 void register_bench_command(CLI::App& app);   // bench
+void register_validate_commands(CLI::App& app);  // validate, gpu-plan
 void register_sweep_commands(CLI::App& app);  // sweep, merge, pareto, report, export, compare
 
 // Shared by run and bench: the chosen engine's result for a compiled model.

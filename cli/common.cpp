@@ -70,7 +70,7 @@ LoadedModel load_model_option(const ModelOptions& o, const arch::ArchConfig& arc
   if (!o.dtype.empty()) {
     auto d = parse_dtype(o.dtype);
     if (!d || *d == DType::Int32)
-      throw Error(fmt::format("--dtype {}: unknown operand datatype (int8, int16, fp8, bf16, fp16, fp32)", o.dtype));
+      throw Error(fmt::format("--dtype {}: unknown operand datatype (int8, int16, fp8, bf16, fp16, fp32, tf32)", o.dtype));
     p.dtype = *d;
   }
   LoadedModel m{wl::load_model(o.model, p), 0};

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   npusim::cli::register_model_commands(app);
   npusim::cli::register_arch_commands(app);
   npusim::cli::register_bench_command(app);
+  npusim::cli::register_validate_commands(app);
   npusim::cli::register_sweep_commands(app);
   try {
     app.parse(argc, argv);

@@ -48,6 +48,10 @@ struct GpuLimits {
   int max_ctas_per_sm = 32;
   int regs_per_sm = 65536;
   int regs_per_thread = 128;                  // register budget of a configuration with regs == 0
+  // The chooser's balance of compute and data movement: tensor-core MACs an SM completes in the
+  // time it moves one byte from L2. H100: 2048 dense bf16 MACs per clock per SM against about
+  // 32 B per clock per SM of L2 bandwidth (about 7.4 TB/s at 1.755 GHz over 132 SMs).
+  int macs_per_l2_byte = 64;
 };
 
 struct Plan {
@@ -61,6 +65,10 @@ struct Plan {
 };
 
 constexpr std::int64_t div_up(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+// The kernel's rasterization: CTA index -> output tile in groups of this many tile rows (the
+// CTAs resident together share A and B panels in L2); the GPU model follows the same order.
+inline constexpr int kRasterGroupM = 8;
 
 constexpr int ctas_per_sm(const TileConfig& c, int elem_bytes, const GpuLimits& g) {
   const std::int64_t smem = c.smem_bytes(elem_bytes);
@@ -90,9 +98,13 @@ constexpr Plan make_plan(std::int64_t m, std::int64_t n, std::int64_t k, const T
 }
 
 // The plan the project's GEMM kernel uses for C (m x n) = A (m x k) B (k x n) with `elem_bytes`
-// operands: among the configurations, the one with the fewest waves x per-CTA work (the
-// cheapest, counting partly empty waves), ties to the earlier configuration; split-K (2, 4 or 8)
-// only when the grid would fill less than half of one wave and k is at least 16 x split x BK.
+// operands: among the configurations, the one whose busiest SM has the least to do, ties to the
+// earlier configuration. The busiest SM runs ceil(CTAs / SMs) CTAs one after another or side by
+// side (they share its tensor cores either way); each costs the larger of its MACs (the whole
+// tile, padding included, over its share of k) and the bytes of its A and B panels times
+// macs_per_l2_byte, so bigger tiles win where they reuse more and lose where they pad more.
+// split-K (2, 4 or 8) only when the grid would fill less than half of one wave and k is at least
+// 16 x split x BK.
 // batch: a batched matmul of `batch` independent m x n x k products in one launch (its CTAs count
 // towards the waves, so a batch that fills the GPU needs no split-K).
 constexpr Plan choose_plan(std::int64_t m, std::int64_t n, std::int64_t k, int elem_bytes, const GpuLimits& g = {},
@@ -108,8 +120,10 @@ constexpr Plan choose_plan(std::int64_t m, std::int64_t n, std::int64_t k, int e
         if (k < 16LL * split * c.bk) break;
       }
       const Plan p = make_plan(m, n, k, c, split, elem_bytes, g, batch);
-      // each wave costs one CTA's work (its tile x its share of k), partial waves in full
-      const double cost = double(p.waves) * double(c.bm) * double(c.bn) * double(p.k_per_split);
+      const double per_sm = double(div_up(p.ctas, g.sms));
+      const double macs = double(c.bm) * double(c.bn) * double(p.k_per_split);
+      const double bytes = double(c.bm + c.bn) * double(p.k_per_split) * double(elem_bytes);
+      const double cost = per_sm * (macs > bytes * g.macs_per_l2_byte ? macs : bytes * g.macs_per_l2_byte);
       if (best_cost < 0 || cost < best_cost) best = p, best_cost = cost;
     }
   }

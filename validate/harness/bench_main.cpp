@@ -1093,6 +1093,7 @@ void write_env(Bench& B, const std::string& file, const std::map<std::string, st
   kv("plan_max_ctas_per_sm", gb::fmt_int(B.limits.max_ctas_per_sm));
   kv("plan_regs_per_sm", gb::fmt_int(B.limits.regs_per_sm));
   kv("plan_regs_per_thread_default", gb::fmt_int(B.limits.regs_per_thread));
+  kv("plan_macs_per_l2_byte", gb::fmt_int(B.limits.macs_per_l2_byte));
   int v = 0;
   cudaDriverGetVersion(&v);
   kv("cuda_driver_api_version", gb::fmt_int(v));

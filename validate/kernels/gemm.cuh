@@ -267,7 +267,7 @@ struct DenseB {
 
 // CTA index -> output tile, in groups of kGroupM tile rows so that the CTAs resident at one time
 // share A and B panels in L2 (grouped rasterization)
-inline constexpr int kGroupM = 8;
+inline constexpr int kGroupM = gpu::kRasterGroupM;
 
 template <class Tl, class T, class OutT, template <class, class> class ALoad>
 __global__ void __launch_bounds__(Tl::THREADS, Tl::MIN_CTAS) gemm_kernel(const GemmParams p, const ConvGeometry g) {
