@@ -27,21 +27,6 @@ struct RunOptions {
   std::string pe_model = "formula";
 };
 
-void write_file(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream f(p, std::ios::binary);
-  if (!f) throw Error(fmt::format("cannot write '{}'", p.string()));
-  f << text;
-}
-
-void check_choice(const char* opt, const std::string& v, std::initializer_list<const char*> ok) {
-  std::string list;
-  for (const char* x : ok) {
-    if (v == x) return;
-    list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
-  }
-  throw Error(fmt::format("{} {}: expected one of {}", opt, v, list));
-}
-
 // --pe-model rtl: the run with every compute tile on the verilated PE array, beside the same run
 // with the timing formula; their cycles must be equal. Returns the RTL run.
 compiler::RunResult run_with_rtl(const compiler::CompiledModel& cm, const std::string& trace, std::string& summary) {
@@ -96,10 +81,10 @@ void emit(const compiler::RunResult& r, const std::string& format, const std::st
   if (!out_dir.empty()) {
     std::filesystem::create_directories(out_dir);
     const std::filesystem::path d(out_dir);
-    write_file(d / "results.json", compiler::to_json(r).dump(2) + "\n");
-    write_file(d / "layers.csv", csv_report(r));
-    write_file(d / "stats.csv", stats_csv(r));
-    write_file(d / "config.yaml", arch::to_yaml(*r.arch));
+    write_text_file(d / "results.json", compiler::to_json(r).dump(2) + "\n");
+    write_text_file(d / "layers.csv", csv_report(r));
+    write_text_file(d / "stats.csv", stats_csv(r));
+    write_text_file(d / "config.yaml", arch::to_yaml(*r.arch));
   }
 }
 

@@ -25,23 +25,6 @@ using namespace sweep;
 
 namespace {
 
-void write_text(const std::filesystem::path& p, const std::string& text) {
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-  std::ofstream f(p, std::ios::binary);
-  if (!f) throw Error(fmt::format("cannot write '{}'", p.string()));
-  f << text;
-  if (!f) throw Error(fmt::format("cannot write '{}'", p.string()));
-}
-
-void need_choice(const char* opt, const std::string& v, std::initializer_list<const char*> ok) {
-  std::string list;
-  for (const char* x : ok) {
-    if (v == x) return;
-    list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
-  }
-  throw Error(fmt::format("{} {}: expected one of {}", opt, v, list));
-}
-
 // An existing results database (commands that read one never create it).
 std::unique_ptr<ResultsDb> open_existing(const std::string& path) {
   if (!std::filesystem::exists(path)) throw Error(fmt::format("--db {}: no such results database", path));
@@ -120,29 +103,40 @@ void run_sweep_command(SweepCmd& c) {
     run_mpi_worker(mpi, c.o);
     return;
   }
+  // Under mpirun the other ranks wait for tasks: whatever ends this rank's work before the sweep
+  // runs (an error, --dry-run) stops them first.
+  bool stopped = false;
+  auto stop_workers = [&] {
+    if (mpi.active() && !stopped) {
+      stopped = true;
+      run_mpi_coordinator(mpi, nullptr, c.o);
+    }
+  };
   Plan plan;
   try {
     plan = make_plan(load_spec(c.spec), c.engine);
-  } catch (...) {
-    if (mpi.active()) run_mpi_coordinator(mpi, nullptr, c.o);  // stop the workers, then report
-    throw;
-  }
-  print_plan(plan);
-  if (c.dry_run) {
-    std::map<std::string, std::string> existing;
-    if (std::filesystem::exists(c.o.db)) existing = ResultsDb(c.o.db, false).existing();
-    std::size_t mine = 0;
-    const auto todo = pending_tasks(plan, existing, c.o, &mine);
-    fmt::print("dry run: {} of {} tasks{} would run; {} are in {}\n", todo.size(), mine,
-               c.o.shards > 1 ? fmt::format(" (shard {}/{})", c.o.shard, c.o.shards) : "", mine - todo.size(), c.o.db);
-    for (std::size_t i = 0; i < plan.points.size() && i < 20; ++i) {
-      const auto& p = plan.points[i];
-      std::string ov;
-      for (const auto& o : p.point.overrides) ov += fmt::format("{}{}", ov.empty() ? "" : " ", o.text());
-      fmt::print("  {} {}{}\n", p.hash, ov, p.cfg ? "" : fmt::format("  invalid: {}", p.invalid));
+    print_plan(plan);
+    if (c.dry_run) {
+      std::map<std::string, std::string> existing;
+      if (std::filesystem::exists(c.o.db)) existing = ResultsDb(c.o.db, false).existing();
+      std::size_t mine = 0;
+      const auto todo = pending_tasks(plan, existing, c.o, &mine);
+      fmt::print("dry run: {} of {} tasks{} would run; {} are in {}\n", todo.size(), mine,
+                 c.o.shards > 1 ? fmt::format(" (shard {}/{})", c.o.shard, c.o.shards) : "", mine - todo.size(),
+                 c.o.db);
+      for (std::size_t i = 0; i < plan.points.size() && i < 20; ++i) {
+        const auto& p = plan.points[i];
+        std::string ov;
+        for (const auto& o : p.point.overrides) ov += fmt::format("{}{}", ov.empty() ? "" : " ", o.text());
+        fmt::print("  {} {}{}\n", p.hash, ov, p.cfg ? "" : fmt::format("  invalid: {}", p.invalid));
+      }
+      if (plan.points.size() > 20) fmt::print("  ... and {} more points\n", plan.points.size() - 20);
+      stop_workers();
+      return;
     }
-    if (plan.points.size() > 20) fmt::print("  ... and {} more points\n", plan.points.size() - 20);
-    return;
+  } catch (...) {
+    stop_workers();
+    throw;
   }
   if (mpi.active() && !c.jobs_given) c.o.jobs = 1;
   const SweepSummary s = mpi.active() ? run_mpi_coordinator(mpi, &plan, c.o) : run_sweep(plan, c.o);
@@ -162,7 +156,7 @@ struct ParetoCmd {
 };
 
 void run_pareto(const ParetoCmd& c) {
-  need_choice("--format", c.format, {"table", "csv", "json"});
+  check_choice("--format", c.format, {"table", "csv", "json"});
   const Metric& xm = metric_or_throw(c.x, "--x");
   const Metric& ym = metric_or_throw(c.y, "--y");
   auto db = open_existing(c.db);
@@ -234,8 +228,8 @@ struct ExportCmd {
 };
 
 void run_export(const ExportCmd& c) {
-  need_choice("--format", c.format, {"csv", "json"});
-  if (!c.status.empty()) need_choice("--status", c.status, {"done", "failed"});
+  check_choice("--format", c.format, {"csv", "json"});
+  if (!c.status.empty()) check_choice("--status", c.status, {"done", "failed"});
   auto db = open_existing(c.db);
   RowFilter f;
   f.workload = c.workload;
@@ -281,7 +275,7 @@ void run_export(const ExportCmd& c) {
   if (c.out.empty())
     fmt::print("{}", text);
   else
-    write_text(c.out, text);
+    write_text_file(c.out, text);
 }
 
 // ---- merge ----
@@ -427,7 +421,7 @@ void run_report(const ReportCmd& c) {
     if (d.failures.size() < 200) d.failures.push_back({r.config_hash, r.workload, r.error});
   }
   const std::filesystem::path out = std::filesystem::path(c.out) / "report.html";
-  write_text(out, report::render_html(d));
+  write_text_file(out, report::render_html(d));
   fmt::print("wrote {}: {} points in {} workload group{}, {} in detail, {} axes{}\n", out.string(), d.points.size(),
              groups.size(), groups.size() == 1 ? "" : "s", d.detailed.size(), d.axes.size(),
              failed ? fmt::format(", {} failed rows listed", d.failures_total) : "");
@@ -452,8 +446,8 @@ struct CompareCell {
 std::string pct(double v) { return fmt::format("{:.1f}%", 100 * v); }
 
 void run_compare(const CompareCmd& c) {
-  need_choice("--engine", c.engine, {"systemc", "analytic"});
-  need_choice("--format", c.format, {"table", "json"});
+  check_choice("--engine", c.engine, {"systemc", "analytic"});
+  check_choice("--format", c.format, {"table", "json"});
   if (c.archs.size() < 2) throw Error("compare: give at least two --arch");
   std::vector<std::string> models = c.models.empty() ? std::vector<std::string>{"resnet50"} : c.models;
   std::vector<arch::ArchConfigPtr> cfgs;
@@ -583,8 +577,8 @@ void run_compare(const CompareCmd& c) {
   if (c.format == "json") fmt::print("{}\n", jout.dump(2));
   if (!c.out.empty()) {
     const std::filesystem::path dir(c.out);
-    write_text(dir / "compare.html", report::render_html(d));
-    write_text(dir / "compare.json", jout.dump(2) + "\n");
+    write_text_file(dir / "compare.html", report::render_html(d));
+    write_text_file(dir / "compare.json", jout.dump(2) + "\n");
     if (c.format == "table") fmt::print("wrote {} and {}\n", (dir / "compare.html").string(), (dir / "compare.json").string());
   }
 }

@@ -18,12 +18,6 @@ namespace npusim::cli {
 
 namespace {
 
-void write_text(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream f(p, std::ios::binary);
-  if (!f) throw Error(fmt::format("cannot write '{}'", p.string()));
-  f << text;
-}
-
 struct ValidateOptions {
   std::vector<std::string> measurements;
   std::string arch;
@@ -72,11 +66,11 @@ void run_validate(const ValidateOptions& o) {
 
   const std::filesystem::path dir(o.out);
   std::filesystem::create_directories(dir);
-  write_text(dir / "scatter.svg",
+  write_text_file(dir / "scatter.svg",
              validation::scatter_svg(c, fmt::format("{}: predicted vs measured kernel time ({} kernels)", a->name,
                                                     c.entries.size())));
-  write_text(dir / "residuals.csv", validation::residuals_csv(c));
-  write_text(dir / "report.txt", validation::report_text(c, a->name, o.min_us));
+  write_text_file(dir / "residuals.csv", validation::residuals_csv(c));
+  write_text_file(dir / "report.txt", validation::report_text(c, a->name, o.min_us));
   fmt::print("wrote {}, {} and {}\n", (dir / "scatter.svg").string(), (dir / "residuals.csv").string(),
              (dir / "report.txt").string());
 }

@@ -116,4 +116,21 @@ std::string fit(const std::string& s, std::size_t width) {
   return out;
 }
 
+void check_choice(const char* opt, const std::string& v, std::initializer_list<const char*> ok) {
+  std::string list;
+  for (const char* x : ok) {
+    if (v == x) return;
+    list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
+  }
+  throw Error(fmt::format("{} {}: expected one of {}", opt, v, list));
+}
+
+void write_text_file(const std::filesystem::path& p, const std::string& text) {
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+  std::ofstream f(p, std::ios::binary);
+  if (!f) throw Error(fmt::format("cannot write '{}'", p.string()));
+  f << text;
+  if (!f) throw Error(fmt::format("cannot write '{}'", p.string()));
+}
+
 }  // namespace npusim::cli

@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,11 @@ struct LoadedModel {
 };
 LoadedModel load_model_option(const ModelOptions& o, const arch::ArchConfig& arch);
 compiler::CompiledModel compile_from_options(const ModelOptions& o);
+
+// Throws Error("OPT V: expected one of A, B, C") unless `v` is one of `ok`.
+void check_choice(const char* opt, const std::string& v, std::initializer_list<const char*> ok);
+// Writes `text` to `p`, creating its parent folders; throws Error("cannot write 'P'").
+void write_text_file(const std::filesystem::path& p, const std::string& text);
 
 std::string human_bytes(double bytes);
 std::string human_count(double n);  // 4.09G, 25.6M

@@ -413,7 +413,7 @@ std::string speedup_chart(const std::string& group, const std::vector<const Poin
   for (double v : x.ticks()) {
     const double px = x.at(v);
     c.add(fmt::format("<line class='grid' x1='{}' y1='{}' x2='{}' y2='{}'/>", num(px), num(c.top()), num(px), num(c.bottom())));
-    c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='middle'>{}x</text>", num(px), num(c.bottom() + 16), si(v)));
+    c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='middle'>{:g}x</text>", num(px), num(c.bottom() + 16), v));
   }
   c.add(fmt::format("<text class='label' x='{}' y='{}' text-anchor='middle'>speed-up (time on {} / time) (log)</text>",
                     num((c.left() + c.right()) / 2), num(h - 12), html_escape(base.label)));

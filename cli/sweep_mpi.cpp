@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <thread>
 
@@ -84,10 +85,15 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
   std::unique_ptr<ResultsDb> db;
   std::vector<std::size_t> todo;
   if (plan) {
-    db = std::make_unique<ResultsDb>(o.db);
-    record_sweep_of(*db, *plan);
-    todo = pending_tasks(*plan, db->existing(), o, &sum.tasks);
-    sum.present = sum.tasks - todo.size();
+    try {
+      db = std::make_unique<ResultsDb>(o.db);
+      record_sweep_of(*db, *plan);
+      todo = pending_tasks(*plan, db->existing(), o, &sum.tasks);
+      sum.present = sum.tasks - todo.size();
+    } catch (...) {
+      run_mpi_coordinator(mpi, nullptr, o);  // the workers wait for tasks: stop them first
+      throw;
+    }
   }
   const int workers = mpi.size() - 1;
   sum.workers = workers * (o.jobs > 0 ? o.jobs : 1);
@@ -100,6 +106,8 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
   };
   std::size_t next = 0;
   int byes = 0;
+  bool failing = false;  // after an error here: stop handing out tasks, let the workers finish
+  std::exception_ptr error;
   while (byes < workers) {
     MPI_Status st;
     if (!probe(MPI_ANY_SOURCE, st)) {
@@ -109,9 +117,15 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
     }
     const std::string msg = receive(st);
     if (st.MPI_TAG == kRequest) {
-      // points that did not validate are recorded here, without a worker
-      while (next < todo.size() && !plan->points[plan->tasks[todo[next]].point].cfg) record(todo[next++], TaskOutcome{});
-      if (next >= todo.size()) {
+      try {
+        // points that did not validate are recorded here, without a worker
+        while (!failing && next < todo.size() && !plan->points[plan->tasks[todo[next]].point].cfg)
+          record(todo[next++], TaskOutcome{});
+      } catch (...) {
+        failing = true;
+        error = std::current_exception();
+      }
+      if (failing || next >= todo.size()) {
         send("", st.MPI_SOURCE, kStop);
         continue;
       }
@@ -129,12 +143,19 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
                                    {"mapper_objective", plan->spec.mapper_objective}};
       send(task.dump(), st.MPI_SOURCE, kTask);
     } else if (st.MPI_TAG == kResult) {
-      const auto j = nlohmann::json::parse(msg);
-      if (plan) record(j.at("id").get<std::size_t>(), outcome_from_json(j.at("outcome")));
+      if (!plan || failing) continue;
+      try {
+        const auto j = nlohmann::json::parse(msg);
+        record(j.at("id").get<std::size_t>(), outcome_from_json(j.at("outcome")));
+      } catch (...) {
+        failing = true;
+        error = std::current_exception();
+      }
     } else if (st.MPI_TAG == kBye) {
       ++byes;
     }
   }
+  if (error) std::rethrow_exception(error);
   progress.finish(sum.done, sum.failed);
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sum;

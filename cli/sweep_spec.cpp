@@ -11,6 +11,7 @@
 
 #include "arch/error.h"
 #include "arch/loader.h"
+#include "arch/scalar_text.h"
 #include "cli/common.h"
 #include "compiler/mapper.h"
 #include "workloads/zoo.h"
@@ -442,23 +443,13 @@ namespace {
 
 constexpr std::size_t kMaxPoints = 10'000'000;
 
-bool parse_int(std::string_view s, std::int64_t& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
+using text::parse_int;
+using text::parse_real;
 
-bool parse_real(std::string_view s, double& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out, std::chars_format::general);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty() && std::isfinite(out);
-}
-
-std::optional<bool> parse_bool(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (s == "true" || s == "yes" || s == "on") return true;
-  if (s == "false" || s == "no" || s == "off") return false;
-  return std::nullopt;
+std::optional<bool> parse_bool(std::string_view s) {
+  bool b = false;
+  if (!text::parse_bool(s, b)) return std::nullopt;
+  return b;
 }
 
 // The value of `text` for `f` as JSON, or an error message: the checks the architecture loader

@@ -46,3 +46,15 @@ execute_process(COMMAND ${MPIRUN} --allow-run-as-root --oversubscribe -n 3 ${NPU
 if(NOT rc EQUAL 0 OR NOT out MATCHES "ran 0 tasks.*48 already in the database")
   message(FATAL_ERROR "rerun: exit ${rc}\n${out}\n${err}")
 endif()
+# a bad spec under mpirun: rank 0 stops the workers and reports the error; nothing hangs
+execute_process(COMMAND ${MPIRUN} --allow-run-as-root --oversubscribe -n 3 ${NPUSIM} sweep ${BAD_SPEC} --db ${DIR}/bad.db
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+if(rc EQUAL 0 OR NOT err MATCHES "npusim: error: [^\n]*zip group of unequal lengths" OR EXISTS ${DIR}/bad.db)
+  message(FATAL_ERROR "bad spec under mpirun: exit ${rc}\n${out}\n${err}")
+endif()
+# --dry-run under mpirun ends too
+execute_process(COMMAND ${MPIRUN} --allow-run-as-root --oversubscribe -n 3 ${NPUSIM} sweep ${SPEC} --db ${DIR}/mpi.db --dry-run
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "dry run: 0 of 48 tasks would run; 48 are in")
+  message(FATAL_ERROR "dry run under mpirun: exit ${rc}\n${out}\n${err}")
+endif()

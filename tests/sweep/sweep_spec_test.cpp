@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "arch/error.h"
@@ -208,6 +210,17 @@ TEST(SweepSpec, EveryExampleParsesAndIsSmallEnoughToRun) {
   const Plan dc = make_plan(load_spec("dc-npu-hbm-cores"));
   EXPECT_GT(dc.skipped, 0u);
   EXPECT_EQ(make_plan(load_spec("bench-resnet50-1000")).tasks.size(), 1000u);
+}
+
+TEST(SweepSpec, DocsListEveryMetricAndDerivedValue) {
+  std::ifstream f(std::string(NPUSIM_SOURCE_DIR) + "/docs/SWEEPS.md");
+  const std::string doc((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(doc.empty());
+  for (const auto& m : metric_catalog()) {
+    EXPECT_NE(doc.find("`" + m.name + "`"), std::string::npos) << m.name;
+    for (const auto& a : m.aliases) EXPECT_NE(doc.find("| " + a + " |"), std::string::npos) << a;
+  }
+  for (const auto& d : derived_values()) EXPECT_NE(doc.find("| `" + d.name + "` |"), std::string::npos) << d.name;
 }
 
 TEST(SweepSpec, WorkloadKeys) {
