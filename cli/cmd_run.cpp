@@ -30,6 +30,7 @@ struct RunOptions {
 // --pe-model rtl: the run with every compute tile on the verilated PE array, beside the same run
 // with the timing formula; their cycles must be equal. Returns the RTL run.
 compiler::RunResult run_with_rtl(const compiler::CompiledModel& cm, const std::string& trace, std::string& summary) {
+  sim::check_rtl_pe(cm);
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   const compiler::RunResult ref = sim::simulate(cm);

@@ -36,6 +36,10 @@ RtlSystolicArray::RtlSystolicArray(const sc_core::sc_module_name& name, const co
 
 RtlSystolicArray::~RtlSystolicArray() = default;
 
+void RtlSystolicArray::check(const compiler::PeGeometry& g) {
+  rtl::check_verilated(rtl::ArrayShape{g.rows, g.cols, g.v}, rtl::ArrayMode{g.dataflow, g.double_buffer, g.fold_overlap});
+}
+
 std::int64_t RtlSystolicArray::execute(const compiler::Command& c, std::uint64_t layer, std::uint64_t index) {
   const std::int64_t g = c.tg, m = c.tm, n = c.tn, k = c.tk;
   const std::uint64_t seed = (layer << 40) ^ (index << 2);

@@ -26,6 +26,10 @@ class RtlSystolicArray : public sc_core::sc_module {
   RtlSystolicArray(const sc_core::sc_module_name& name, const compiler::PeGeometry& geometry);
   ~RtlSystolicArray() override;
 
+  // Throws the constructor's Error, without building anything: simulate() calls it before the
+  // simulation starts, so a geometry that was not verilated is a plain user error.
+  static void check(const compiler::PeGeometry& geometry);
+
   // Runs compute tile `c` (command `index` of layer `layer`) on the RTL; returns its cycles.
   // Throws Error if the RTL's result differs from the reference.
   std::int64_t execute(const compiler::Command& c, std::uint64_t layer, std::uint64_t index);

@@ -17,6 +17,7 @@
 
 #include "arch/error.h"
 #include "sim/npu.h"
+#include "sim/rtl_systolic_array.h"
 
 // libsystemc's own main() calls sc_main; npusim has its own main() and runs SystemC from
 // simulate(), so this one is never called.
@@ -109,7 +110,10 @@ void write_trace(const std::string& path, const compiler::CompiledModel& cm, con
 
 }  // namespace
 
+void check_rtl_pe(const compiler::CompiledModel& cm) { RtlSystolicArray::check(cm.ctx.pe); }
+
 compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& o) {
+  if (o.rtl_pe) check_rtl_pe(cm);
   int fds[2];
   if (::pipe(fds) != 0) throw Error(fmt::format("simulation: cannot create a pipe: {}", std::strerror(errno)));
   std::fflush(nullptr);  // nothing buffered may be written twice

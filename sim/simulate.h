@@ -30,6 +30,10 @@ struct SimOptions {
   std::int64_t stall_slices = 1000;
 };
 
+// Throws Error unless `--pe-model rtl` can run `cm`: the build has the RTL and the PE array's
+// geometry was verilated. simulate() with rtl_pe checks the same before it starts.
+void check_rtl_pe(const compiler::CompiledModel& cm);
+
 // Simulates `cm`. Throws Error when the Schedule can never finish (naming the core, the command
 // and the simulated time) or the simulation fails.
 compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& options = {});

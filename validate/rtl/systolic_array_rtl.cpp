@@ -326,21 +326,25 @@ std::unique_ptr<SystolicArrayRtl::Model> make_model(const ArrayShape&) { return 
 
 #endif
 
-SystolicArrayRtl::SystolicArrayRtl(const ArrayShape& shape, const ArrayMode& mode) : shape_(shape), mode_(mode) {
+void check_verilated(const ArrayShape& shape, const ArrayMode& mode) {
   if (!rtl_available())
     throw Error("this npusim was built without the PE-array RTL (configured with -DNPUSIM_RTL=OFF or without Verilator)");
-  if (mode.fold_overlap && !mode.double_buffer &&
-      mode.dataflow != Dataflow::OutputStationary)
+  if (mode.fold_overlap && !mode.double_buffer && mode.dataflow != Dataflow::OutputStationary)
     throw Error("RTL array: fold overlap needs the stationary double buffer");
+  const auto shapes = verilated_shapes();
+  if (std::find(shapes.begin(), shapes.end(), shape) != shapes.end()) return;
+  std::string sizes;
+  for (const ArrayShape& s : shapes)
+    sizes += fmt::format("{}{}x{}{}", sizes.empty() ? "" : ", ", s.rows, s.cols, s.v > 1 ? fmt::format(" (v={})", s.v) : "");
+  throw Error(fmt::format("no verilated {}x{} PE array with {} MAC(s) per PE per cycle; verilated sizes: {} "
+                          "(validate/rtl/CMakeLists.txt, NPUSIM_RTL_SHAPES)",
+                          shape.rows, shape.cols, shape.v, sizes));
+}
+
+SystolicArrayRtl::SystolicArrayRtl(const ArrayShape& shape, const ArrayMode& mode) : shape_(shape), mode_(mode) {
+  check_verilated(shape, mode);
   model_ = make_model(shape);
-  if (!model_) {
-    std::string sizes;
-    for (const ArrayShape& s : verilated_shapes())
-      sizes += fmt::format("{}{}x{}{}", sizes.empty() ? "" : ", ", s.rows, s.cols, s.v > 1 ? fmt::format(" (v={})", s.v) : "");
-    throw Error(fmt::format("no verilated {}x{} PE array with {} MAC(s) per PE per cycle; verilated sizes: {} "
-                            "(validate/rtl/CMakeLists.txt, NPUSIM_RTL_SHAPES)",
-                            shape.rows, shape.cols, shape.v, sizes));
-  }
+  if (!model_) throw Error(fmt::format("RTL array: no model for the verilated {}x{} shape", shape.rows, shape.cols));
 }
 
 SystolicArrayRtl::~SystolicArrayRtl() = default;

@@ -35,6 +35,8 @@ struct ArrayMode {
 // Whether the build has the RTL (Verilator was found), and the verilated sizes.
 bool rtl_available();
 std::vector<ArrayShape> verilated_shapes();
+// Throws Error, naming the verilated sizes, unless SystolicArrayRtl(shape, mode) can be built.
+void check_verilated(const ArrayShape& shape, const ArrayMode& mode);
 
 struct TileRun {
   std::int64_t cycles = 0;  // first operand into the array -> last result out, both edges counted
