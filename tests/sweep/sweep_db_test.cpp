@@ -13,38 +13,16 @@
 #include "cli/sweep_analysis.h"
 #include "cli/sweep_db.h"
 #include "cli/sweep_spec.h"
+#include "tests/sweep/sweep_test_util.h"
 
 namespace npusim::cli::sweep {
 namespace {
 
 using ::testing::HasSubstr;
+using test_util::filter;
 
-// A row filter (designated initializers would warn about the fields they leave out).
-RowFilter filter(std::string workload = "", std::string status = "", std::vector<std::string> hashes = {},
-                 bool with_result = false) {
-  RowFilter f;
-  f.workload = std::move(workload);
-  f.status = std::move(status);
-  f.hashes = std::move(hashes);
-  f.with_result = with_result;
-  return f;
-}
-
-
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            fmt::format("npusim_sweep_{}_{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+struct TempDir : test_util::TempDir {
+  TempDir() : test_util::TempDir("npusim_sweep") {}
 };
 
 ResultRow row(const std::string& hash, const std::string& workload, const std::string& status, double latency = 1,

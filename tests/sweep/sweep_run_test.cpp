@@ -14,39 +14,18 @@
 
 #include "arch/error.h"
 #include "cli/sweep_run.h"
+#include "tests/sweep/sweep_test_util.h"
 
 namespace npusim::cli::sweep {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A row filter (designated initializers would warn about the fields they leave out).
-RowFilter filter(std::string workload = "", std::string status = "", std::vector<std::string> hashes = {},
-                 bool with_result = false) {
-  RowFilter f;
-  f.workload = std::move(workload);
-  f.status = std::move(status);
-  f.hashes = std::move(hashes);
-  f.with_result = with_result;
-  return f;
-}
-
+using test_util::filter;
 
 const std::string kData = std::string(NPUSIM_SOURCE_DIR) + "/tests/sweep/data/";
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            fmt::format("npusim_run_{}_{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+struct TempDir : test_util::TempDir {
+  TempDir() : test_util::TempDir("npusim_run") {}
 };
 
 SweepOptions opts(const std::string& db, int jobs = 2) {
