@@ -7,6 +7,7 @@
 #include <string>
 
 #include "arch/error.h"
+#include "tests/error_of.h"
 
 namespace npusim::wl {
 namespace {
@@ -14,17 +15,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-// Runs f, expects an npusim::Error, returns its message.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected npusim::Error";
-  return {};
-}
+using testing_support::error_of;
 
 Graph::ConvSpec conv(std::int64_t out, std::int64_t k, std::int64_t stride = 1, std::int64_t pad = 0) {
   Graph::ConvSpec s;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "arch/error.h"
+#include "tests/error_of.h"
 
 namespace npusim::wl {
 namespace {
@@ -20,16 +21,7 @@ using ::testing::HasSubstr;
 constexpr const char* kConvHeader =
     "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected npusim::Error";
-  return {};
-}
+using testing_support::error_of;
 
 Graph read(const std::string& text, std::int64_t batch = 1, const std::string& file = "net.csv") {
   return read_scalesim_csv(text, file, ModelParams{batch, 0, DType::Int8});

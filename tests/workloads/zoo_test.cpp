@@ -12,6 +12,7 @@
 #include <string>
 
 #include "arch/error.h"
+#include "tests/error_of.h"
 
 namespace npusim::wl {
 namespace {
@@ -23,16 +24,7 @@ const char* const kZooNames[] = {"resnet50",     "mobilenetv2",           "vgg16
                                  "bert-base",    "gpt2-prefill",          "gpt2-decode",
                                  "llama7b-layer-prefill", "llama7b-layer-decode", "vit-b16", "mlp", "lenet5"};
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected npusim::Error";
-  return {};
-}
+using testing_support::error_of;
 
 Graph build(const std::string& name, std::int64_t batch = 1, std::int64_t seq = 0, DType dt = DType::Int8) {
   const ModelInfo* m = find_model(name);

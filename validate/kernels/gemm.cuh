@@ -31,6 +31,7 @@
 #include <cstdint>
 
 #include "compiler/gpu_tiling.h"
+#include "validate/kernels/convert.cuh"
 #include "validate/kernels/kernel_params.h"
 #include "validate/kernels/tile_rules.h"
 
@@ -45,21 +46,6 @@ template <>
 struct MmaOperand<__nv_bfloat16> {};
 template <>
 struct MmaOperand<__half> {};
-
-template <class T>
-__device__ __forceinline__ T from_float(float v);
-template <>
-__device__ __forceinline__ float from_float<float>(float v) {
-  return v;
-}
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) {
-  return __float2bfloat16_rn(v);
-}
-template <>
-__device__ __forceinline__ __half from_float<__half>(float v) {
-  return __float2half_rn(v);
-}
 
 // two adjacent outputs, one aligned store
 template <class T>

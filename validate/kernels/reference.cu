@@ -1,41 +1,12 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include "validate/kernels/convert.cuh"
 #include "validate/kernels/reference.cuh"
 
 namespace npusim::gpuk {
 
 namespace {
-
-template <class T>
-__device__ __forceinline__ float to_f(T v);
-template <>
-__device__ __forceinline__ float to_f<float>(float v) {
-  return v;
-}
-template <>
-__device__ __forceinline__ float to_f<__nv_bfloat16>(__nv_bfloat16 v) {
-  return __bfloat162float(v);
-}
-template <>
-__device__ __forceinline__ float to_f<__half>(__half v) {
-  return __half2float(v);
-}
-
-template <class T>
-__device__ __forceinline__ T from_f(float v);
-template <>
-__device__ __forceinline__ float from_f<float>(float v) {
-  return v;
-}
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_f<__nv_bfloat16>(float v) {
-  return __float2bfloat16_rn(v);
-}
-template <>
-__device__ __forceinline__ __half from_f<__half>(float v) {
-  return __float2half_rn(v);
-}
 
 __device__ __forceinline__ std::uint64_t splitmix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -50,7 +21,7 @@ __global__ void fill_random_kernel(T* p, std::size_t n, std::uint64_t seed, floa
   for (std::size_t i = blockIdx.x * static_cast<std::size_t>(blockDim.x) + threadIdx.x; i < n;
        i += static_cast<std::size_t>(gridDim.x) * blockDim.x) {
     const float u = static_cast<float>(splitmix64(key ^ i) >> 40) * (1.0f / 16777216.0f);  // [0, 1)
-    p[i] = from_f<T>(lo + (hi - lo) * u);
+    p[i] = from_float<T>(lo + (hi - lo) * u);
   }
 }
 
@@ -79,10 +50,10 @@ __global__ void __launch_bounds__(256) reference_gemm_kernel(const T* A, const T
       const int idx = threadIdx.x + i * 256;
       const int r = idx / kRefK, kk = idx % kRefK;
       const int gr = row0 + r, gk = k0 + kk;
-      As[kk][r] = (gr < m && gk < k) ? to_f(A[gr * lda + gk]) : 0.f;
+      As[kk][r] = (gr < m && gk < k) ? to_float(A[gr * lda + gk]) : 0.f;
       const int kb = idx / kRefTile, c = idx % kRefTile;
       const int gkb = k0 + kb, gc = col0 + c;
-      Bs[kb][c] = (gkb < k && gc < n) ? to_f(B[gkb * ldb + gc]) : 0.f;
+      Bs[kb][c] = (gkb < k && gc < n) ? to_float(B[gkb * ldb + gc]) : 0.f;
     }
     __syncthreads();
     for (int kk = 0; kk < kRefK; ++kk) {
@@ -122,7 +93,7 @@ __global__ void reference_conv_kernel(const T* x, const T* f, float* y, ConvArgs
         if (iw < 0 || iw >= a.w) continue;
         const T* xp = x + ((static_cast<long long>(nb) * a.h + ih) * a.w + iw) * a.c;
         const T* fp = f + (static_cast<long long>(r) * a.s + s) * a.c * a.k + kf;
-        for (int c = 0; c < a.c; ++c) acc = fmaf(to_f(xp[c]), to_f(fp[static_cast<long long>(c) * a.k]), acc);
+        for (int c = 0; c < a.c; ++c) acc = fmaf(to_float(xp[c]), to_float(fp[static_cast<long long>(c) * a.k]), acc);
       }
     }
     y[i] = acc;
@@ -178,7 +149,7 @@ __global__ void compare_kernel(const T* y, long long rows, long long cols, long 
   for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < total;
        i += static_cast<long long>(gridDim.x) * blockDim.x) {
     const long long b = i / per, e = i % per, r = e / cols, c = e % cols;
-    const float v = to_f(y[b * stride + r * ld + c]);
+    const float v = to_float(y[b * stride + r * ld + c]);
     if (!isfinite(v)) {
       ++bad;
       continue;
