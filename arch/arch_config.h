@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "arch/dtype.h"
+#include "base/dtype.h"
 
 namespace npusim::arch {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <map>
 
-#include "arch/scalar_text.h"
+#include "base/scalar_text.h"
 #include "arch/schema.h"
 #include "arch/technology.h"
 

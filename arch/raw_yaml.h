@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "arch/error.h"
+#include "base/error.h"
 
 namespace npusim {
 

@@ -10,7 +10,7 @@
 #include <set>
 #include <vector>
 
-#include "arch/error.h"
+#include "base/error.h"
 
 namespace npusim::arch {
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "arch/loader.h"
+#include "base/files.h"
 #include "arch/scalesim_cfg.h"
 #include "arch/schema.h"
 #include "compiler/results.h"

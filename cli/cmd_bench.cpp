@@ -15,7 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/sweep_run.h"
+#include "dse/run.h"
 #include "sim/simulate.h"
 
 namespace npusim::cli {
@@ -70,7 +70,7 @@ void mapping_suite(const std::vector<Case>& cases, int repeat) {
     std::int64_t evaluated = 0;
     std::size_t layers = 0;
     auto ms = timed(repeat, [&] {
-      auto cm = compile_from_options(mo);
+      auto cm = driver::compile(compile_request(mo));
       evaluated = 0;
       for (const auto& l : cm.layers) evaluated += l.evaluated;
       layers = cm.layers.size();
@@ -92,7 +92,7 @@ void simulation_suite(const std::vector<Case>& cases, int repeat) {
     compiler::RunResult last;
     std::vector<double> sim_ms;
     auto ms = timed(repeat, [&] {
-      auto cm = compile_from_options(mo);
+      auto cm = driver::compile(compile_request(mo));
       last = sim::simulate(cm);
       sim_ms.push_back(last.sim_wall_seconds * 1e3);
     });
@@ -151,7 +151,7 @@ void register_bench_command(CLI::App& app) {
   bench->add_option("--spec", o->spec, "sweep: the spec (a file or an example name)")->capture_default_str();
   bench->callback([o] {
     if (o->suite == "sweep") {
-      sweep::sweep_benchmark(o->spec, o->engines, o->jobs);
+      dse::sweep_benchmark(o->spec, o->engines, o->jobs);
       return;
     }
     if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all")

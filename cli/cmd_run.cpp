@@ -6,13 +6,13 @@
 #include <fstream>
 #include <memory>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/loader.h"
+#include "base/files.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/report.h"
+#include "report/tables.h"
 #include "compiler/schedule.h"
-#include "sim/simulate.h"
 
 namespace npusim::cli {
 
@@ -27,64 +27,21 @@ struct RunOptions {
   std::string pe_model = "formula";
 };
 
-// --pe-model rtl: the run with every compute tile on the verilated PE array, beside the same run
-// with the timing formula; their cycles must be equal. Returns the RTL run.
-compiler::RunResult run_with_rtl(const compiler::CompiledModel& cm, const std::string& trace, std::string& summary) {
-  sim::check_rtl_pe(cm);
-  using clock = std::chrono::steady_clock;
-  const auto t0 = clock::now();
-  const compiler::RunResult ref = sim::simulate(cm);
-  const auto t1 = clock::now();
-  sim::SimOptions o;
-  o.rtl_pe = true;
-  o.trace_path = trace;
-  compiler::RunResult r = sim::simulate(cm, o);
-  const auto t2 = clock::now();
-  const double w_formula = std::chrono::duration<double>(t1 - t0).count();
-  const double w_rtl = std::chrono::duration<double>(t2 - t1).count();
-  std::size_t differ = 0;
-  for (std::size_t i = 0; i < r.layers.size() && i < ref.layers.size(); ++i)
-    differ += r.layers[i].cycles != ref.layers[i].cycles || r.layers[i].compute_cycles != ref.layers[i].compute_cycles;
-  const bool equal = differ == 0 && r.total_cycles == ref.total_cycles;
-  const auto& pe = cm.arch->core.pe_array;
-  summary = fmt::format(
-      "PE model rtl: {} compute tiles ran on the verilated {}x{} {} array ({} array cycles), results equal to the "
-      "reference GEMM; total cycles {} {} the timing formula's {}{}; wall {:.3f} s against {:.3f} s: slowdown {:.1f}x\n",
-      r.rtl_tiles, pe.rows, pe.cols, arch::name_of(pe.dataflow), r.rtl_cycles, r.total_cycles,
-      equal ? "equal to" : "DIFFER from", ref.total_cycles,
-      equal ? "" : fmt::format(" ({} layers differ)", differ), w_rtl, w_formula, w_formula > 0 ? w_rtl / w_formula : 0.0);
-  if (!equal) {
-    fmt::print(stderr, "{}", summary);
-    throw Error("--pe-model rtl: the RTL's cycles differ from the timing formula's (see above)");
-  }
-  return r;
-}
-
 }  // namespace
-
-compiler::RunResult run_engine(const compiler::CompiledModel& cm, const std::string& engine, const std::string& trace) {
-  if (engine == "analytic") {
-    if (!trace.empty()) throw Error("--trace: the analytic engine has no timeline; use --engine systemc");
-    return compiler::analytic_result(cm);
-  }
-  sim::SimOptions o;
-  o.trace_path = trace;
-  return sim::simulate(cm, o);
-}
 
 void emit(const compiler::RunResult& r, const std::string& format, const std::string& out_dir) {
   if (format == "json")
     fmt::print("{}\n", compiler::to_json(r).dump(2));
   else if (format == "csv")
-    fmt::print("{}", csv_report(r));
+    fmt::print("{}", report::csv_report(r));
   else if (format == "table")
-    fmt::print("{}", table_report(r));
+    fmt::print("{}", report::table_report(r));
   if (!out_dir.empty()) {
     std::filesystem::create_directories(out_dir);
     const std::filesystem::path d(out_dir);
     write_text_file(d / "results.json", compiler::to_json(r).dump(2) + "\n");
-    write_text_file(d / "layers.csv", csv_report(r));
-    write_text_file(d / "stats.csv", stats_csv(r));
+    write_text_file(d / "layers.csv", report::csv_report(r));
+    write_text_file(d / "stats.csv", report::stats_csv(r));
     write_text_file(d / "config.yaml", arch::to_yaml(*r.arch));
   }
 }
@@ -112,19 +69,21 @@ void register_run_commands(CLI::App& app) {
   run->callback([ro] {
     check_choice("--format", ro->format, {"table", "json", "csv"});
     check_choice("--engine", ro->engine, {"systemc", "analytic", "both"});
-    check_choice("--pe-model", ro->pe_model, {"formula", "rtl"});
-    if (ro->m.memory == "ideal" && ro->engine != "analytic")
+    driver::RunOptions o;
+    o.pe_model = driver::parse_pe_model("--pe-model", ro->pe_model);
+    o.trace = ro->trace;
+    const bool both = ro->engine == "both";
+    o.engine = both ? driver::Engine::SystemC : driver::parse_engine("--engine", ro->engine);
+    const driver::CompileRequest req = compile_request(ro->m);
+    if (req.memory == driver::MemoryMode::Ideal && o.engine != driver::Engine::Analytic)
       throw Error("--memory ideal: an analysis of the analytic engine (the SystemC model has real memories); add "
                   "--engine analytic");
-    if (ro->pe_model == "rtl" && ro->engine != "systemc")
+    if (o.pe_model == driver::PeModel::Rtl && (both || o.engine != driver::Engine::SystemC))
       throw Error("--pe-model rtl: the RTL runs inside the SystemC engine; use --engine systemc");
-    auto cm = compile_from_options(ro->m);
-    if (ro->pe_model == "rtl") {
-      if (cm.ctx.dtype != DType::Int8)
-        throw Error(fmt::format("--pe-model rtl: the RTL array computes int8 operands, the run uses {}; add --dtype int8",
-                                name_of(cm.ctx.dtype)));
+    auto cm = driver::compile(req);
+    if (o.pe_model == driver::PeModel::Rtl) {
       std::string summary;
-      const compiler::RunResult r = run_with_rtl(cm, ro->trace, summary);
+      const compiler::RunResult r = driver::run_rtl_checked(cm, ro->trace, summary);
       emit(r, ro->format, ro->out_dir);
       if (ro->format == "table")
         fmt::print("\n{}", summary);
@@ -132,21 +91,21 @@ void register_run_commands(CLI::App& app) {
         fmt::print(stderr, "{}", summary);
       return;
     }
-    if (ro->engine == "both") {
+    if (both) {
       check_choice("--format", ro->format, {"table", "json"});
-      const auto a = run_engine(cm, "analytic");
-      const auto s = run_engine(cm, "systemc", ro->trace);
+      const auto a = driver::run(cm, driver::run_options(driver::Engine::Analytic));
+      const auto s = driver::run(cm, o);
       if (ro->format == "json")
         fmt::print("{}\n", nlohmann::json{{"analytic", compiler::to_json(a)},
                                           {"systemc", compiler::to_json(s)},
-                                          {"comparison", comparison_json(a, s)}}
+                                          {"comparison", report::comparison_json(a, s)}}
                                .dump(2));
       else
-        fmt::print("{}", comparison_report(a, s));
+        fmt::print("{}", report::comparison_report(a, s));
       if (!ro->out_dir.empty()) emit(s, "none", ro->out_dir);
       return;
     }
-    emit(run_engine(cm, ro->engine, ro->trace), ro->format, ro->out_dir);
+    emit(driver::run(cm, o), ro->format, ro->out_dir);
   });
 
   struct CompileOptions {
@@ -164,7 +123,7 @@ void register_run_commands(CLI::App& app) {
   comp->add_option("--layer", co->layer, "With --dump: only this layer");
   comp->callback([co] {
     check_choice("--format", co->format, {"table", "json"});
-    auto cm = compile_from_options(co->m);
+    auto cm = driver::compile(compile_request(co->m));
     if (co->dump && cm.options.ideal_memory) throw Error("--dump: with --memory ideal there is no Schedule");
     if (co->dump) {
       const auto addr = compiler::dram_layout(cm);
@@ -187,7 +146,7 @@ void register_run_commands(CLI::App& app) {
       std::string shape = l.layer.cls == compiler::LayerClass::Gemm
                               ? fmt::format("G{} M{} N{} K{}", l.layer.G, l.layer.M, l.layer.N, l.layer.K)
                               : fmt::format("{} rows x {}", l.layer.rows, l.layer.row_elems);
-      fmt::print("{:>3} {:<32} {:<14} {:<26} {}\n", i, l.layer.name, wl::name_of(l.layer.op), shape, l.mapping.str());
+      fmt::print("{:>3} {:<32} {:<14} {:<26} {}\n", i, l.layer.name, workloads::name_of(l.layer.op), shape, l.mapping.str());
     }
   });
 }

@@ -9,19 +9,20 @@
 #include <memory>
 #include <set>
 
-#include "arch/error.h"
+#include "base/error.h"
+#include "base/files.h"
 #include "arch/loader.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/report_html.h"
-#include "cli/sweep_analysis.h"
-#include "cli/sweep_db.h"
-#include "cli/sweep_run.h"
-#include "cli/sweep_spec.h"
+#include "report/html.h"
+#include "dse/analysis.h"
+#include "dse/results_db.h"
+#include "dse/run.h"
+#include "dse/spec.h"
 
 namespace npusim::cli {
 
-using namespace sweep;
+using namespace dse;
 
 namespace {
 
@@ -446,12 +447,12 @@ struct CompareCell {
 std::string pct(double v) { return fmt::format("{:.1f}%", 100 * v); }
 
 void run_compare(const CompareCmd& c) {
-  check_choice("--engine", c.engine, {"systemc", "analytic"});
+  driver::parse_engine("--engine", c.engine);
   check_choice("--format", c.format, {"table", "json"});
   if (c.archs.size() < 2) throw Error("compare: give at least two --arch");
   std::vector<std::string> models = c.models.empty() ? std::vector<std::string>{"resnet50"} : c.models;
   std::vector<arch::ArchConfigPtr> cfgs;
-  for (const auto& a : c.archs) cfgs.push_back(load_arch_option(a, {}));
+  for (const auto& a : c.archs) cfgs.push_back(driver::load_arch(a, {}));
   report::ReportData d;
   d.title = fmt::format("npusim compare: {}", [&] {
     std::string s;
@@ -469,11 +470,10 @@ void run_compare(const CompareCmd& c) {
       CompareCell cell;
       cell.arch = cfgs[i]->name;
       try {
-        ModelOptions mo;
-        mo.model = model, mo.batch = c.batch, mo.seq = c.seq;
-        LoadedModel lm = load_model_option(mo, *cfgs[i]);
-        const auto cm = compiler::compile(std::move(lm.graph), cfgs[i], {}, mo.batch, lm.tokens);
-        cell.r = run_engine(cm, c.engine);
+        driver::ModelSpec ms;
+        ms.model = model, ms.batch = c.batch, ms.seq = c.seq;
+        const auto cm = driver::compile(driver::load_model(ms, *cfgs[i]), cfgs[i], {}, ms.batch);
+        cell.r = driver::run(cm, driver::run_options(driver::parse_engine("--engine", c.engine)));
         cell.m = metrics_of(cell.r);
         cell.ok = true;
       } catch (const Error& e) {

@@ -7,7 +7,8 @@
 #include <fstream>
 #include <memory>
 
-#include "arch/error.h"
+#include "base/error.h"
+#include "base/files.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "compiler/gpu_model.h"
@@ -29,30 +30,30 @@ struct ValidateOptions {
 };
 
 void run_validate(const ValidateOptions& o) {
-  validation::MeasurementSet ms = validation::load_measurements(o.measurements);
+  validate::compare::MeasurementSet ms = validate::compare::load_measurements(o.measurements);
   if (!o.calibrate.empty()) {
-    validation::MeasurementSet cal = validation::load_measurements({o.calibrate});
+    validate::compare::MeasurementSet cal = validate::compare::load_measurements({o.calibrate});
     ms.micro = cal.micro;
   }
   std::string arch = o.arch;
   if (arch.empty()) {
-    arch = validation::arch_for(ms);
+    arch = validate::compare::arch_for(ms);
     if (arch.empty())
       throw Error("--arch: the measurements do not name an H100 or H200 (env.csv gpu_name); give the GPU's description");
   }
-  const auto base = load_arch_option(arch, {});
+  const auto base = driver::load_arch(arch, {});
   (void)compiler::GpuParams::from(*base);  // a GPU description, or the error that says it is not
   // calibration: the microbenchmarks alone set model parameters
   std::vector<std::string> sets;
-  validation::Calibration cal;
+  validate::compare::Calibration cal;
   if (!o.no_calibrate && !ms.micro.empty()) {
-    cal = validation::calibrate(ms, *base);
+    cal = validate::compare::calibrate(ms, *base);
     sets = cal.overrides;
   }
   sets.insert(sets.end(), o.sets.begin(), o.sets.end());
-  const auto a = load_arch_option(arch, sets);
+  const auto a = driver::load_arch(arch, sets);
   const compiler::GpuParams g = compiler::GpuParams::from(*a);
-  const validation::Comparison c = validation::compare(ms, g, o.min_us);
+  const validate::compare::Comparison c = validate::compare::compare(ms, g, o.min_us);
 
   if (!cal.notes.empty()) {
     fmt::print("calibration from the microbenchmarks (micro.csv):\n");
@@ -61,16 +62,16 @@ void run_validate(const ValidateOptions& o) {
   } else if (!o.no_calibrate) {
     fmt::print("no calibration microbenchmarks (micro.csv): the description's figures as they stand\n\n");
   }
-  fmt::print("{}", validation::report_text(c, a->name, o.min_us));
+  fmt::print("{}", validate::compare::report_text(c, a->name, o.min_us));
   if (!ms.skipped.empty()) fmt::print("{} rows skipped (not verified or not timed)\n", ms.skipped.size());
 
   const std::filesystem::path dir(o.out);
   std::filesystem::create_directories(dir);
   write_text_file(dir / "scatter.svg",
-             validation::scatter_svg(c, fmt::format("{}: predicted vs measured kernel time ({} kernels)", a->name,
+             validate::compare::scatter_svg(c, fmt::format("{}: predicted vs measured kernel time ({} kernels)", a->name,
                                                     c.entries.size())));
-  write_text_file(dir / "residuals.csv", validation::residuals_csv(c));
-  write_text_file(dir / "report.txt", validation::report_text(c, a->name, o.min_us));
+  write_text_file(dir / "residuals.csv", validate::compare::residuals_csv(c));
+  write_text_file(dir / "report.txt", validate::compare::report_text(c, a->name, o.min_us));
   fmt::print("wrote {}, {} and {}\n", (dir / "scatter.svg").string(), (dir / "residuals.csv").string(),
              (dir / "report.txt").string());
 }
@@ -125,9 +126,9 @@ void register_validate_commands(CLI::App& app) {
   add_arch_options(*gp, *m);
   add_model_options(*gp, *m);
   gp->callback([m] {
-    const auto a = load_arch_option(m->arch, m->sets);
+    const auto a = driver::load_arch(m->arch, m->sets);
     const compiler::GpuParams g = compiler::GpuParams::from(*a);
-    const LoadedModel lm = load_model_option(*m, *a);
+    const driver::LoadedModel lm = driver::load_model(model_spec(*m), *a);
     const compiler::LayerGraph lg = compiler::lower(lm.graph);
     fmt::print("{} on {} ({} SMs, {:.0f} MHz, {} dense MACs/clock/SM)\n\n", lm.graph.name(), a->name, g.sms,
                g.clock_hz / 1e6, g.macs_per_cycle_per_sm[index_of(lm.graph.dtype())]);
@@ -144,7 +145,7 @@ void register_validate_commands(CLI::App& app) {
                    shape);
         continue;
       }
-      const gpu::Plan plan = compiler::gpu_plan(g, p.gemm);
+      const compiler::Plan plan = compiler::gpu_plan(g, p.gemm);
       const compiler::KernelPrediction k =
           p.conv ? compiler::predict_conv(g, p.cv, plan, compiler::MathPath::MmaSync)
                  : compiler::predict_gemm(g, p.gemm, plan, compiler::MathPath::MmaSync);

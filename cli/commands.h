@@ -5,7 +5,6 @@
 
 #include <string>
 
-#include "compiler/results.h"
 
 namespace npusim::cli {
 
@@ -15,9 +14,5 @@ void register_arch_commands(CLI::App& app);   // check-config, presets, schema
 void register_bench_command(CLI::App& app);   // bench
 void register_validate_commands(CLI::App& app);  // validate, gpu-plan
 void register_sweep_commands(CLI::App& app);  // sweep, merge, pareto, report, export, compare
-
-// Shared by run and bench: the chosen engine's result for a compiled model.
-compiler::RunResult run_engine(const compiler::CompiledModel& cm, const std::string& engine,
-                               const std::string& trace = "");
 
 }  // namespace npusim::cli

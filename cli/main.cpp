@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "cli/commands.h"
 #include "npusim_version.h"
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <map>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 
 namespace npusim::compiler {
 
@@ -74,12 +74,12 @@ struct Mapper {
 }
 
 // The tensor a layer streams as its first operand (A of a GEMM, the input of a vector layer).
-wl::TensorId first_input(const Layer& L) {
+workloads::TensorId first_input(const Layer& L) {
   if (L.cls == LayerClass::Gemm) return L.a;
-  return L.inputs.size() == 1 ? L.inputs.front() : wl::kNoTensor;
+  return L.inputs.size() == 1 ? L.inputs.front() : workloads::kNoTensor;
 }
 
-bool is_graph_output(const wl::Graph& g, wl::TensorId t) {
+bool is_graph_output(const workloads::Graph& g, workloads::TensorId t) {
   return std::find(g.outputs().begin(), g.outputs().end(), t) != g.outputs().end();
 }
 
@@ -92,8 +92,8 @@ void apply_inter_layer_reuse(CompiledModel& cm, Mapper& mapper) {
     if (P.layer.cls == LayerClass::Gather || C.layer.cls == LayerClass::Gather) continue;
     if (is_graph_output(cm.graph, P.layer.out)) continue;
     // C must be the only reader of P's output, and read it as its streamed operand only.
-    const wl::TensorId in = first_input(C.layer);
-    if (in == wl::kNoTensor || lg.producer[static_cast<std::size_t>(in)] != static_cast<std::int32_t>(i)) continue;
+    const workloads::TensorId in = first_input(C.layer);
+    if (in == workloads::kNoTensor || lg.producer[static_cast<std::size_t>(in)] != static_cast<std::int32_t>(i)) continue;
     bool only_reader = true;
     for (std::size_t j = 0; j < layers.size(); ++j) {
       if (j == i + 1) continue;
@@ -102,8 +102,8 @@ void apply_inter_layer_reuse(CompiledModel& cm, Mapper& mapper) {
         only_reader = false;
     }
     const Layer& cl = C.layer;
-    if (cl.b != wl::kNoTensor && lg.producer[static_cast<std::size_t>(cl.b)] == static_cast<std::int32_t>(i)) only_reader = false;
-    for (wl::TensorId t : cl.side_inputs)
+    if (cl.b != workloads::kNoTensor && lg.producer[static_cast<std::size_t>(cl.b)] == static_cast<std::int32_t>(i)) only_reader = false;
+    for (workloads::TensorId t : cl.side_inputs)
       if (lg.producer[static_cast<std::size_t>(t)] == static_cast<std::int32_t>(i)) only_reader = false;
     if (!only_reader) continue;
     // A tensor the producer cannot write in one piece (a view of several) stays in DRAM.
@@ -134,7 +134,7 @@ void apply_inter_layer_reuse(CompiledModel& cm, Mapper& mapper) {
 
 }  // namespace
 
-CompiledModel compile(wl::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt, std::int64_t batch,
+CompiledModel compile(workloads::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt, std::int64_t batch,
                       std::int64_t tokens) {
   CostContext ctx = CostContext::make(arch, g.dtype());
   ctx.ideal_memory = opt.ideal_memory;

@@ -47,7 +47,7 @@ struct ModelTotals {
 };
 
 struct CompiledModel {
-  wl::Graph graph;
+  workloads::Graph graph;
   arch::ArchConfigPtr arch;
   CostContext ctx;
   CompileOptions options;
@@ -61,7 +61,7 @@ struct CompiledModel {
 
 // Compiles `g` for `arch`. Throws Error when a layer fits no mapping (naming the layer, the
 // smallest buffer it needs and what the architecture has).
-CompiledModel compile(wl::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt = {}, std::int64_t batch = 1,
+CompiledModel compile(workloads::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt = {}, std::int64_t batch = 1,
                       std::int64_t tokens = 0);
 
 }  // namespace npusim::compiler

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 
 namespace npusim::compiler {
 

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "arch/error.h"
+#include "base/error.h"
 
 namespace npusim::compiler {
 
@@ -43,8 +43,8 @@ std::int64_t ConvProblem::q() const { return (w + 2 * pad - dilation * (s - 1) -
 GemmProblem ConvProblem::gemm() const { return {n * p() * q(), k, r * s * c, 1, dtype, out_bytes}; }
 std::int64_t ConvProblem::input_bytes() const { return n * h * w * c * std::int64_t{bytes_of(dtype)}; }
 
-gpu::Plan gpu_plan(const GpuParams& g, const GemmProblem& p) {
-  return gpu::choose_plan(p.m, p.n, p.k, static_cast<int>(bytes_of(p.dtype)), g.limits, p.batch);
+compiler::Plan gpu_plan(const GpuParams& g, const GemmProblem& p) {
+  return compiler::choose_plan(p.m, p.n, p.k, static_cast<int>(bytes_of(p.dtype)), g.limits, p.batch);
 }
 
 namespace {
@@ -93,9 +93,9 @@ struct Cta {
 
 // The kernel's rasterization (validate/kernels/gemm.cuh): CTA index -> (tile_m, tile_n).
 std::pair<std::int64_t, std::int64_t> raster(std::int64_t pid, std::int64_t tiles_m, std::int64_t tiles_n) {
-  const std::int64_t in_group = gpu::kRasterGroupM * tiles_n;
-  const std::int64_t first_m = (pid / in_group) * gpu::kRasterGroupM;
-  const std::int64_t group_m = std::min<std::int64_t>(tiles_m - first_m, gpu::kRasterGroupM);
+  const std::int64_t in_group = compiler::kRasterGroupM * tiles_n;
+  const std::int64_t first_m = (pid / in_group) * compiler::kRasterGroupM;
+  const std::int64_t group_m = std::min<std::int64_t>(tiles_m - first_m, compiler::kRasterGroupM);
   return {first_m + (pid % in_group) % group_m, (pid % in_group) / group_m};
 }
 
@@ -125,7 +125,7 @@ struct Sizes {
   const ConvProblem* conv;  // A gathered from a convolution's input, or null
 };
 
-KernelPrediction run_waves(const GpuParams& g, const Sizes& z, const gpu::Plan& plan, MathPath path, DType dtype) {
+KernelPrediction run_waves(const GpuParams& g, const Sizes& z, const compiler::Plan& plan, MathPath path, DType dtype) {
   const auto& c = plan.cfg;
   if (plan.ctas <= 0 || plan.ctas_per_sm <= 0) throw Error("GPU model: the plan has no CTA that fits an SM");
   const std::int64_t tiles_m = plan.ctas_m, tiles_n = plan.ctas_n, splits = plan.split_k;
@@ -198,11 +198,11 @@ KernelPrediction run_waves(const GpuParams& g, const Sizes& z, const gpu::Plan& 
   return out;
 }
 
-void check_plan(const gpu::Plan& plan, std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t batch) {
+void check_plan(const compiler::Plan& plan, std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t batch) {
   const auto& c = plan.cfg;
   if (c.bm <= 0 || c.bn <= 0 || c.bk <= 0 || plan.split_k <= 0)
     throw Error("GPU model: the plan has no tile configuration");
-  if (plan.ctas_m != gpu::div_up(m, c.bm) || plan.ctas_n != gpu::div_up(n, c.bn) ||
+  if (plan.ctas_m != compiler::div_up(m, c.bm) || plan.ctas_n != compiler::div_up(n, c.bn) ||
       plan.ctas != plan.ctas_m * plan.ctas_n * plan.split_k * batch || plan.k_per_split * plan.split_k < k)
     throw Error(fmt::format("GPU model: the plan (tile {}x{}x{}, split-K {}, {} CTAs) does not cover the problem "
                             "{}x{}x{} x {}",
@@ -211,20 +211,20 @@ void check_plan(const gpu::Plan& plan, std::int64_t m, std::int64_t n, std::int6
 
 }  // namespace
 
-KernelPrediction predict_gemm(const GpuParams& g, const GemmProblem& p, const gpu::Plan& plan, MathPath path) {
+KernelPrediction predict_gemm(const GpuParams& g, const GemmProblem& p, const compiler::Plan& plan, MathPath path) {
   check_plan(plan, p.m, p.n, p.k, p.batch);
   return run_waves(g, {p.m, p.n, p.k, p.batch, static_cast<std::int32_t>(bytes_of(p.dtype)), p.out_bytes, nullptr},
                    plan, path, p.dtype);
 }
 
-KernelPrediction predict_conv(const GpuParams& g, const ConvProblem& p, const gpu::Plan& plan, MathPath path) {
+KernelPrediction predict_conv(const GpuParams& g, const ConvProblem& p, const compiler::Plan& plan, MathPath path) {
   const GemmProblem q = p.gemm();
   check_plan(plan, q.m, q.n, q.k, 1);
   return run_waves(g, {q.m, q.n, q.k, 1, static_cast<std::int32_t>(bytes_of(p.dtype)), p.out_bytes, &p}, plan, path,
                    p.dtype);
 }
 
-KernelPrediction predict_im2col_gemm(const GpuParams& g, const ConvProblem& p, const gpu::Plan& plan) {
+KernelPrediction predict_im2col_gemm(const GpuParams& g, const ConvProblem& p, const compiler::Plan& plan) {
   const GemmProblem q = p.gemm();
   KernelPrediction r = predict_gemm(g, q, plan, MathPath::FullRate);
   const bool direct = p.r == 1 && p.s == 1 && p.stride == 1 && p.pad == 0;

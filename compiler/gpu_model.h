@@ -37,7 +37,7 @@ struct GpuParams {
   double dram_bytes_per_s = 0, dram_latency_s = 0;
   double l2_bytes = 0, l2_bytes_per_s = 0;
   double launch_s = 0;
-  gpu::GpuLimits limits;  // for gpu::choose_plan
+  compiler::GpuLimits limits;  // for compiler::choose_plan
 
   // Throws Error when `a` has no gpu block.
   static GpuParams from(const arch::ArchConfig& a);
@@ -76,13 +76,13 @@ struct KernelPrediction {
 };
 
 // The plan the project's kernel runs for `p` on this GPU.
-gpu::Plan gpu_plan(const GpuParams& g, const GemmProblem& p);
+compiler::Plan gpu_plan(const GpuParams& g, const GemmProblem& p);
 
-KernelPrediction predict_gemm(const GpuParams& g, const GemmProblem& p, const gpu::Plan& plan, MathPath path);
-KernelPrediction predict_conv(const GpuParams& g, const ConvProblem& p, const gpu::Plan& plan, MathPath path);
+KernelPrediction predict_gemm(const GpuParams& g, const GemmProblem& p, const compiler::Plan& plan, MathPath path);
+KernelPrediction predict_conv(const GpuParams& g, const ConvProblem& p, const compiler::Plan& plan, MathPath path);
 // An im2col kernel materialising the (N P Q) x (R S C) matrix, then a library GEMM on it (the
 // conv peer of the harness); a 1 x 1 stride-1 convolution skips the im2col.
-KernelPrediction predict_im2col_gemm(const GpuParams& g, const ConvProblem& p, const gpu::Plan& plan);
+KernelPrediction predict_im2col_gemm(const GpuParams& g, const ConvProblem& p, const compiler::Plan& plan);
 
 // The roofline: the larger of the FLOPs at the tensor cores' full dense rate and the compulsory
 // bytes (operands read once, result written once) at the DRAM bandwidth. No launch, no waves.

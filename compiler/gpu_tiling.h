@@ -10,7 +10,7 @@
 #include <array>
 #include <cstdint>
 
-namespace npusim::gpu {
+namespace npusim::compiler {
 
 struct TileConfig {
   int bm, bn, bk;          // CTA tile
@@ -130,4 +130,4 @@ constexpr Plan choose_plan(std::int64_t m, std::int64_t n, std::int64_t k, int e
   return best;
 }
 
-}  // namespace npusim::gpu
+}  // namespace npusim::compiler

@@ -33,7 +33,7 @@ struct ConvGeometry {
 
 struct Layer {
   std::string name;
-  wl::OpKind op = wl::OpKind::MatMul;
+  workloads::OpKind op = workloads::OpKind::MatMul;
   LayerClass cls = LayerClass::Gemm;
   std::vector<std::int32_t> graph_ops;  // the op and every op fused into it, in graph order
   std::vector<std::string> fused;       // names of fused ops
@@ -43,15 +43,15 @@ struct Layer {
   // ---- GEMM: C[g] (M x N) = A[g] (M x K) . B[g] (K x N), g < G ----
   std::int64_t G = 1, M = 0, N = 0, K = 0;
   std::optional<ConvGeometry> conv;     // set for conv2d: M = batch*out_h*out_w, K = channels*kh*kw
-  wl::TensorId a = wl::kNoTensor;       // activations
-  wl::TensorId b = wl::kNoTensor;       // weights, or the 2nd activation of a batched matmul
+  workloads::TensorId a = workloads::kNoTensor;       // activations
+  workloads::TensorId b = workloads::kNoTensor;       // weights, or the 2nd activation of a batched matmul
   std::int64_t a_bytes = 0;             // compulsory: bytes of A actually touched
   std::int64_t b_bytes = 0;
 
   // ---- all classes ----
-  wl::TensorId out = wl::kNoTensor;          // final output (after fused ops)
+  workloads::TensorId out = workloads::kNoTensor;          // final output (after fused ops)
   std::int64_t out_bytes = 0;
-  std::vector<wl::TensorId> side_inputs;     // read with the output (bias, residual operand)
+  std::vector<workloads::TensorId> side_inputs;     // read with the output (bias, residual operand)
   std::int64_t side_bytes = 0;
   std::int64_t side_per_elem_bytes = 0;      // side inputs shaped like the output, streamed with it
   std::int64_t side_once_bytes = 0;          // smaller ones (bias, gamma), loaded once per core
@@ -59,7 +59,7 @@ struct Layer {
   VecOps ops_per_elem{};
   VecOps ops_per_row{};
   std::int64_t out_elems = 0;
-  std::vector<wl::TensorId> inputs;          // Vector/Gather/DataMove: tensors read
+  std::vector<workloads::TensorId> inputs;          // Vector/Gather/DataMove: tensors read
   std::int64_t in_bytes = 0;                 // Vector/Gather/DataMove: bytes read
   std::int64_t in_row_bytes = 0;             // ... of them streamed per row of output
   std::int64_t in_once_bytes = 0;            // ... of them read once per core (broadcast operands)
@@ -81,9 +81,9 @@ struct LayerGraph {
 };
 
 // Lowers a graph; throws Error for ops the PE array cannot run in the given datatype.
-LayerGraph lower(const wl::Graph& g);
+LayerGraph lower(const workloads::Graph& g);
 
 // Vector-unit lane operations for one element of an elementwise function.
-VecOps eltwise_ops(wl::EltFn fn);
+VecOps eltwise_ops(workloads::EltFn fn);
 
 }  // namespace npusim::compiler

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 
 namespace npusim::compiler {
 
-using wl::OpKind;
-using wl::TensorId;
+using workloads::OpKind;
+using workloads::TensorId;
 
 std::string_view name_of(LayerClass c) {
   switch (c) {
@@ -22,15 +22,15 @@ std::string_view name_of(LayerClass c) {
   return "?";
 }
 
-VecOps eltwise_ops(wl::EltFn fn) {
+VecOps eltwise_ops(workloads::EltFn fn) {
   // {elementwise, transcendental, reduction} lane operations per element.
   switch (fn) {
-    case wl::EltFn::Add:
-    case wl::EltFn::Mul:
-    case wl::EltFn::Relu: return {1, 0, 0};
-    case wl::EltFn::Relu6: return {2, 0, 0};
-    case wl::EltFn::Gelu: return {7, 1, 0};  // tanh approximation: 7 mul/add + tanh
-    case wl::EltFn::Silu: return {3, 1, 0};  // x * 1/(1+exp(-x))
+    case workloads::EltFn::Add:
+    case workloads::EltFn::Mul:
+    case workloads::EltFn::Relu: return {1, 0, 0};
+    case workloads::EltFn::Relu6: return {2, 0, 0};
+    case workloads::EltFn::Gelu: return {7, 1, 0};  // tanh approximation: 7 mul/add + tanh
+    case workloads::EltFn::Silu: return {3, 1, 0};  // x * 1/(1+exp(-x))
   }
   return {0, 0, 0};
 }
@@ -64,7 +64,7 @@ VecOps Layer::vector_ops() const {
   return v;
 }
 
-LayerGraph lower(const wl::Graph& g) {
+LayerGraph lower(const workloads::Graph& g) {
   LayerGraph lg;
   const auto& tensors = g.tensors();
   lg.producer.assign(tensors.size(), -1);
@@ -89,15 +89,15 @@ LayerGraph lower(const wl::Graph& g) {
   std::vector<bool> done(g.ops().size(), false);
   for (std::size_t i = 0; i < g.ops().size(); ++i) {
     if (done[i]) continue;
-    const wl::Op& op = g.op(i);
-    const wl::Tensor& out_t = g.tensor(op.output);
+    const workloads::Op& op = g.op(i);
+    const workloads::Tensor& out_t = g.tensor(op.output);
 
     // Views: no data movement, the output aliases its inputs.
     bool view = op.kind == OpKind::Reshape || op.kind == OpKind::Concat;
     if (op.kind == OpKind::Transpose) {
       // A layout transpose next to a GEMM is absorbed by the DMA addressing of that GEMM.
       bool near_gemm = false;
-      const wl::Tensor& in_t = g.tensor(op.inputs[0]);
+      const workloads::Tensor& in_t = g.tensor(op.inputs[0]);
       if (in_t.producer >= 0 && is_gemm(g.op(static_cast<std::size_t>(in_t.producer)).kind)) near_gemm = true;
       for (std::int32_t c : consumers_of(op.output))
         if (is_gemm(g.op(static_cast<std::size_t>(c)).kind)) near_gemm = true;
@@ -123,8 +123,8 @@ LayerGraph lower(const wl::Graph& g) {
     L.macs = op.macs;
     switch (op.kind) {
       case OpKind::Conv2d: {
-        const auto& a = op.as<wl::Conv2dAttrs>();
-        const wl::Tensor& x = g.tensor(op.inputs[0]);
+        const auto& a = op.as<workloads::Conv2dAttrs>();
+        const workloads::Tensor& x = g.tensor(op.inputs[0]);
         ConvGeometry cg;
         cg.batch = x.shape[0];
         cg.in_h = x.shape[2], cg.in_w = x.shape[3];
@@ -148,8 +148,8 @@ LayerGraph lower(const wl::Graph& g) {
         break;
       }
       case OpKind::MatMul: {
-        const wl::Tensor& x = g.tensor(op.inputs[0]);
-        const wl::Tensor& w = g.tensor(op.inputs[1]);
+        const workloads::Tensor& x = g.tensor(op.inputs[0]);
+        const workloads::Tensor& w = g.tensor(op.inputs[1]);
         L.cls = LayerClass::Gemm;
         L.K = x.shape.back();
         L.N = out_t.shape.back();
@@ -158,12 +158,12 @@ LayerGraph lower(const wl::Graph& g) {
         L.b = op.inputs[1];
         L.a_bytes = x.bytes();
         L.b_bytes = w.bytes();
-        if (op.as<wl::MatMulAttrs>().bias) L.side_inputs.push_back(op.inputs[2]);
+        if (op.as<workloads::MatMulAttrs>().bias) L.side_inputs.push_back(op.inputs[2]);
         break;
       }
       case OpKind::BatchedMatMul: {
-        const wl::Tensor& x = g.tensor(op.inputs[0]);
-        const wl::Tensor& y = g.tensor(op.inputs[1]);
+        const workloads::Tensor& x = g.tensor(op.inputs[0]);
+        const workloads::Tensor& y = g.tensor(op.inputs[1]);
         const std::size_t r = x.shape.size();
         L.cls = LayerClass::Gemm;
         L.M = x.shape[r - 2];
@@ -177,7 +177,7 @@ LayerGraph lower(const wl::Graph& g) {
         break;
       }
       case OpKind::Elementwise: {
-        const auto fn = op.as<wl::EltwiseAttrs>().fn;
+        const auto fn = op.as<workloads::EltwiseAttrs>().fn;
         L.cls = LayerClass::Vector;
         L.inputs = op.inputs;
         L.row_elems = out_t.shape.back();
@@ -186,11 +186,11 @@ LayerGraph lower(const wl::Graph& g) {
         break;
       }
       case OpKind::Pool: {
-        const auto& a = op.as<wl::PoolAttrs>();
+        const auto& a = op.as<workloads::PoolAttrs>();
         L.cls = LayerClass::Vector;
         L.inputs = op.inputs;
         // Each output element folds kh*kw inputs; average pooling scales once more.
-        add_ops(L.ops_per_elem, {a.fn == wl::PoolFn::Avg ? 1 : 0, 0, a.kh * a.kw});
+        add_ops(L.ops_per_elem, {a.fn == workloads::PoolFn::Avg ? 1 : 0, 0, a.kh * a.kw});
         L.rows = out_t.shape[0] * out_t.shape[1];  // one (image, channel) plane per row
         L.row_elems = out_t.shape[2] * out_t.shape[3];
         L.whole_rows = true;  // a window needs its neighbours: planes are not split
@@ -206,7 +206,7 @@ LayerGraph lower(const wl::Graph& g) {
         break;
       }
       case OpKind::Norm: {
-        const bool ln = op.as<wl::NormAttrs>().fn == wl::NormFn::LayerNorm;
+        const bool ln = op.as<workloads::NormAttrs>().fn == workloads::NormFn::LayerNorm;
         L.cls = LayerClass::Vector;
         L.inputs = {op.inputs[0]};
         for (std::size_t k = 1; k < op.inputs.size(); ++k) L.side_inputs.push_back(op.inputs[k]);
@@ -242,10 +242,10 @@ LayerGraph lower(const wl::Graph& g) {
     // exactly one consumer, an elementwise op, and the result keeps its shape.
     TensorId cur = op.output;
     while (true) {
-      const wl::Tensor& ct = g.tensor(cur);
+      const workloads::Tensor& ct = g.tensor(cur);
       auto cons = consumers_of(cur);
       if (cons.size() != 1 || std::find(g.outputs().begin(), g.outputs().end(), cur) != g.outputs().end()) break;
-      const wl::Op& next = g.op(static_cast<std::size_t>(cons[0]));
+      const workloads::Op& next = g.op(static_cast<std::size_t>(cons[0]));
       if (next.kind != OpKind::Elementwise || done[static_cast<std::size_t>(cons[0])]) break;
       if (g.tensor(next.output).shape != ct.shape) break;
       if (L.cls != LayerClass::Gemm && L.cls != LayerClass::Vector) break;
@@ -256,7 +256,7 @@ LayerGraph lower(const wl::Graph& g) {
       if (!ok) break;
       for (TensorId t : next.inputs)
         if (t != cur) L.side_inputs.push_back(t);
-      add_ops(L.ops_per_elem, eltwise_ops(next.as<wl::EltwiseAttrs>().fn));
+      add_ops(L.ops_per_elem, eltwise_ops(next.as<workloads::EltwiseAttrs>().fn));
       L.graph_ops.push_back(cons[0]);
       L.fused.push_back(next.name);
       done[static_cast<std::size_t>(cons[0])] = true;
@@ -266,7 +266,7 @@ LayerGraph lower(const wl::Graph& g) {
     L.out_bytes = g.tensor(cur).bytes();
     L.out_elems = g.tensor(cur).elements();
     for (TensorId t : L.side_inputs) {
-      const wl::Tensor& st = g.tensor(t);
+      const workloads::Tensor& st = g.tensor(t);
       L.side_bytes = checked_add(L.side_bytes, st.bytes(), L.name);
       if (st.elements() == L.out_elems)
         L.side_per_elem_bytes += bytes_of(st.dtype);
@@ -274,7 +274,7 @@ LayerGraph lower(const wl::Graph& g) {
         L.side_once_bytes = checked_add(L.side_once_bytes, st.bytes(), L.name);
     }
     for (TensorId t : L.inputs) {
-      const wl::Tensor& it = g.tensor(t);
+      const workloads::Tensor& it = g.tensor(t);
       L.in_bytes = checked_add(L.in_bytes, it.bytes(), L.name);
       if (it.elements() % L.rows == 0 && it.elements() / L.rows >= L.row_elems)
         L.in_row_bytes += it.bytes() / L.rows;
@@ -282,7 +282,7 @@ LayerGraph lower(const wl::Graph& g) {
         L.in_once_bytes = checked_add(L.in_once_bytes, it.bytes(), L.name);
     }
     if (L.cls == LayerClass::Gather) {  // one id and one table row per output row, not the table
-      const wl::Tensor& ids = g.tensor(op.inputs[0]);
+      const workloads::Tensor& ids = g.tensor(op.inputs[0]);
       L.in_row_bytes = bytes_of(ids.dtype) + L.row_elems * bytes_of(g.tensor(op.inputs[1]).dtype);
       L.in_once_bytes = 0;
       L.in_bytes = checked_mul(L.rows, L.in_row_bytes, L.name);
@@ -294,8 +294,8 @@ LayerGraph lower(const wl::Graph& g) {
         add_ops(L.ops_per_elem, {1, 0, 0});  // bias add
     }
     std::vector<TensorId> reads = L.inputs;
-    if (L.a != wl::kNoTensor) reads.push_back(L.a);
-    if (L.b != wl::kNoTensor) reads.push_back(L.b);
+    if (L.a != workloads::kNoTensor) reads.push_back(L.a);
+    if (L.b != workloads::kNoTensor) reads.push_back(L.b);
     reads.insert(reads.end(), L.side_inputs.begin(), L.side_inputs.end());
     L.deps = deps_of(reads);
     const auto idx = static_cast<std::int32_t>(lg.layers.size());

@@ -6,8 +6,8 @@
 #include <set>
 #include <tuple>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 
 namespace npusim::compiler {
 

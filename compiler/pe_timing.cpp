@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "arch/checked.h"
+#include "base/checked.h"
 
 namespace npusim::compiler {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/raw_yaml.h"
 #include "arch/schema.h"
 #include "npusim_version.h"
@@ -222,7 +222,7 @@ json layer_to_json(const LayerResult& l, const RunResult& r) {
   std::int64_t vops = 0;
   for (auto v : l.vector_ops) vops += v;
   json j = {{"name", l.name},
-            {"op", std::string(wl::name_of(l.op))},
+            {"op", std::string(workloads::name_of(l.op))},
             {"class", std::string(name_of(l.cls))},
             {"fused", l.fused},
             {"macs", l.macs},
@@ -335,7 +335,7 @@ RunResult from_json(const json& j, arch::ArchConfigPtr arch) {
   for (const auto& jl : j.at("layers")) {
     LayerResult l;
     l.name = jl.at("name");
-    l.op = enum_from<wl::OpKind, 11>(jl.at("op"), "op", wl::name_of);
+    l.op = enum_from<workloads::OpKind, 11>(jl.at("op"), "op", workloads::name_of);
     l.cls = enum_from<LayerClass, 4>(jl.at("class"), "layer class", name_of);
     l.fused = jl.at("fused").get<std::vector<std::string>>();
     const auto& t = jl.at("tiling");

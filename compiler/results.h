@@ -17,7 +17,7 @@ namespace npusim::compiler {
 
 struct LayerResult {
   std::string name;
-  wl::OpKind op = wl::OpKind::MatMul;
+  workloads::OpKind op = workloads::OpKind::MatMul;
   LayerClass cls = LayerClass::Gemm;
   std::vector<std::string> fused;
   Mapping mapping;

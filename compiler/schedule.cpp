@@ -6,7 +6,7 @@
 #include <map>
 #include <tuple>
 
-#include "arch/checked.h"
+#include "base/checked.h"
 
 namespace npusim::compiler {
 
@@ -501,7 +501,7 @@ ScheduleTotals totals_of(const CompiledModel& cm, const LayerSchedule& s) {
 
 std::string dump(const CompiledModel& cm, const LayerSchedule& s) {
   const CompiledLayer& cl = cm.layers.at(static_cast<std::size_t>(s.layer));
-  std::string out = fmt::format("layer {} '{}' ({}, {} MACs)  {}\n", s.layer, cl.layer.name, wl::name_of(cl.layer.op),
+  std::string out = fmt::format("layer {} '{}' ({}, {} MACs)  {}\n", s.layer, cl.layer.name, workloads::name_of(cl.layer.op),
                                 cl.layer.macs, cl.mapping.str());
   if (!s.wait_layers.empty()) {
     out += "  waits for layers";

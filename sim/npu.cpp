@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "arch/error.h"
+#include "base/error.h"
 
 namespace npusim::sim {
 

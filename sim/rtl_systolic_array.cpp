@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "validate/rtl/systolic_array_rtl.h"
 
 namespace npusim::sim {
@@ -31,21 +31,21 @@ std::vector<std::int8_t> operands(std::uint64_t seed, std::int64_t count) {
 
 RtlSystolicArray::RtlSystolicArray(const sc_core::sc_module_name& name, const compiler::PeGeometry& g)
     : sc_core::sc_module(name),
-      array_(std::make_unique<rtl::SystolicArrayRtl>(rtl::ArrayShape{g.rows, g.cols, g.v},
-                                                     rtl::ArrayMode{g.dataflow, g.double_buffer, g.fold_overlap})) {}
+      array_(std::make_unique<validate::rtl::SystolicArrayRtl>(validate::rtl::ArrayShape{g.rows, g.cols, g.v},
+                                                     validate::rtl::ArrayMode{g.dataflow, g.double_buffer, g.fold_overlap})) {}
 
 RtlSystolicArray::~RtlSystolicArray() = default;
 
 void RtlSystolicArray::check(const compiler::PeGeometry& g) {
-  rtl::check_verilated(rtl::ArrayShape{g.rows, g.cols, g.v}, rtl::ArrayMode{g.dataflow, g.double_buffer, g.fold_overlap});
+  validate::rtl::check_verilated(validate::rtl::ArrayShape{g.rows, g.cols, g.v}, validate::rtl::ArrayMode{g.dataflow, g.double_buffer, g.fold_overlap});
 }
 
 std::int64_t RtlSystolicArray::execute(const compiler::Command& c, std::uint64_t layer, std::uint64_t index) {
   const std::int64_t g = c.tg, m = c.tm, n = c.tn, k = c.tk;
   const std::uint64_t seed = (layer << 40) ^ (index << 2);
   const std::vector<std::int8_t> a = operands(seed, g * m * k), b = operands(seed | 1, g * k * n);
-  const rtl::TileRun run = array_->run(m, n, k, g, a, b);
-  if (run.c != rtl::reference_gemm(m, n, k, g, a, b))
+  const validate::rtl::TileRun run = array_->run(m, n, k, g, a, b);
+  if (run.c != validate::rtl::reference_gemm(m, n, k, g, a, b))
     throw Error(fmt::format("{}: the RTL array's result differs from the reference GEMM (layer {}, command {}, tile "
                             "m={} n={} k={} groups={})",
                             name(), layer, index, m, n, k, g));

@@ -14,7 +14,7 @@
 #include "compiler/pe_timing.h"
 #include "compiler/schedule.h"
 
-namespace npusim::rtl {
+namespace npusim::validate::rtl {
 class SystolicArrayRtl;
 }
 
@@ -38,7 +38,7 @@ class RtlSystolicArray : public sc_core::sc_module {
   std::int64_t cycles() const { return cycles_; }  // array cycles of the tiles run
 
  private:
-  std::unique_ptr<rtl::SystolicArrayRtl> array_;
+  std::unique_ptr<validate::rtl::SystolicArrayRtl> array_;
   std::int64_t tiles_ = 0, cycles_ = 0;
 };
 

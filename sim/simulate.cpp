@@ -15,7 +15,7 @@
 #include <string>
 #include <systemc>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "sim/npu.h"
 #include "sim/rtl_systolic_array.h"
 

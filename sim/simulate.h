@@ -23,7 +23,7 @@ struct SimOptions {
   // trace-event format (chrome://tracing, ui.perfetto.dev); times are in cycles (shown as us).
   std::string trace_path;
   // Run every compute tile on the verilated PE array (validate/rtl) instead of the timing
-  // formula: the RTL's cycles time the array. Needs a verilated size (rtl::verilated_shapes()).
+  // formula: the RTL's cycles time the array. Needs a verilated size (validate::rtl::verilated_shapes()).
   bool rtl_pe = false;
   // The run stops with a no-progress error when no command completes for this many million
   // simulated cycles while events continue.

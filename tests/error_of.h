@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "arch/error.h"
+#include "base/error.h"
 
 namespace npusim::testing_support {
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <numeric>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 
 std::string_view name_of(TensorKind k) {
   switch (k) {
@@ -367,4 +367,4 @@ TensorId Graph::embedding_with(const std::string& name, TensorId idsid, TensorId
   return add_op(Op{name, OpKind::Embedding, {idsid, tableid}, kNoTensor, EmbeddingAttrs{}, 0}, std::move(out), dt);
 }
 
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
-#include "arch/dtype.h"
+#include "base/dtype.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 
 using Shape = std::vector<std::int64_t>;
 using TensorId = std::int32_t;
@@ -167,4 +167,4 @@ class Graph {
 // "[1, 64, 56, 56]"
 std::string shape_str(const Shape& s);
 
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

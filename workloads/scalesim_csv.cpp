@@ -11,10 +11,10 @@
 #include <set>
 #include <vector>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 namespace {
 
 std::string_view trim(std::string_view s) {
@@ -196,4 +196,4 @@ Graph read_scalesim_csv(std::string_view text, const std::string& file, const Mo
   return g;
 }
 
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

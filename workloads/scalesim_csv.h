@@ -17,7 +17,7 @@
 #include "workloads/graph.h"
 #include "workloads/zoo.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 
 enum class CsvKind { ConvTopology, Gemm };
 
@@ -25,4 +25,4 @@ enum class CsvKind { ConvTopology, Gemm };
 Graph read_scalesim_csv(std::string_view text, const std::string& file, const ModelParams& params);
 CsvKind detect_csv_kind(std::string_view header_line, const std::string& file);
 
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

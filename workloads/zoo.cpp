@@ -10,11 +10,11 @@
 #include <system_error>
 #include <vector>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "workloads/models/models.h"
 #include "workloads/scalesim_csv.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 
 namespace models {
 
@@ -145,4 +145,4 @@ Graph load_model(std::string_view spec, const ModelParams& params) {
                           zoo_names()));
 }
 
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

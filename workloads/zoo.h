@@ -10,7 +10,7 @@
 
 #include "workloads/graph.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 
 struct ModelParams {
   std::int64_t batch = 1;
@@ -35,4 +35,4 @@ const ModelInfo* find_model(std::string_view name);
 // GEMM M,N,K list, recognised by its header). Throws Error naming the thing and the value.
 Graph load_model(std::string_view spec, const ModelParams& params);
 
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

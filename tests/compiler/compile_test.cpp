@@ -121,10 +121,10 @@ TEST(Compile, SplitsAcrossCoresAndSaturatesAtTheBandwidthRoof) {
 
 TEST(Compile, UnsupportedDatatypeIsAnError) {
   auto a = test::preset("edge-npu");
-  wl::ModelParams p;
+  workloads::ModelParams p;
   p.dtype = DType::Bf16;
   try {
-    compile(wl::load_model("mlp", p), a);
+    compile(workloads::load_model("mlp", p), a);
     FAIL();
   } catch (const Error& e) {
     EXPECT_THAT(e.what(), HasSubstr("does not support bf16 operands"));
@@ -133,13 +133,13 @@ TEST(Compile, UnsupportedDatatypeIsAnError) {
 
 TEST(Compile, NothingFitsIsAClearError) {
   auto a = test::preset("eyeriss");
-  wl::Graph g("huge", DType::Int16);
+  workloads::Graph g("huge", DType::Int16);
   g.softmax("softmax", g.input("x", {1, 1, 1 << 20}));  // a 2 MiB row, read twice at best
   CompiledModel cm = compile(g, a);  // rows are cut in chunks: it fits
   EXPECT_GT(cm.layers[0].cost.dram_read_bytes, 2 * (1 << 20) * 2 - 1);
   // one filter of a 63x63 kernel on one channel is 7.9 KB of int16 weights: two do not fit in 4 KiB
-  wl::Graph big("big", DType::Int16);
-  wl::Graph::ConvSpec s;
+  workloads::Graph big("big", DType::Int16);
+  workloads::Graph::ConvSpec s;
   s.out_channels = 8, s.kh = s.kw = 63, s.pad = 31;
   big.conv2d("conv", big.input("x", {1, 1, 64, 64}), s);
   try {

@@ -101,7 +101,7 @@ TEST(CostModel, ConvSpanMatchesBruteForce) {
 TEST(CostModel, ExactEvaluationCoversEveryMacWithRemainders) {
   auto a = test::preset("edge-npu");
   auto ctx = CostContext::make(a, DType::Int8);
-  wl::Graph g("odd", DType::Int8);
+  workloads::Graph g("odd", DType::Int8);
   auto x = g.input("x", {37, 123});
   g.matmul("fc", x, 45);
   auto lg = lower(g);
@@ -122,7 +122,7 @@ TEST(CostModel, ExactEvaluationCoversEveryMacWithRemainders) {
 TEST(CostModel, LargerTilesNeedLargerBuffers) {
   auto a = test::preset("edge-npu");
   auto ctx = CostContext::make(a, DType::Int8);
-  wl::Graph g("big", DType::Int8);
+  workloads::Graph g("big", DType::Int8);
   g.matmul("fc", g.input("x", {4096, 4096}), 4096);
   const Layer L = lower(g).layers[0];
   Mapping small, huge;

@@ -3,7 +3,7 @@
 // way it must, and the compulsory traffic comes out exact where everything fits in L2.
 #include <gtest/gtest.h>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/loader.h"
 #include "compiler/gpu_model.h"
 #include "configs/embedded.h"
@@ -46,7 +46,7 @@ TEST(GpuModel, NeverFasterThanTheTensorCoresOrTheLaunch) {
 TEST(GpuModel, OperandsThatFitInL2ComeFromDramOnce) {
   const GpuParams g = h100();
   const GemmProblem p{2048, 2048, 2048, 1, DType::Bf16, 2};  // A + B = 16 MiB < 50 MiB
-  const gpu::Plan plan = gpu_plan(g, p);
+  const compiler::Plan plan = gpu_plan(g, p);
   ASSERT_EQ(plan.split_k, 1);
   const KernelPrediction k = predict_gemm(g, p, plan, MathPath::FullRate);
   EXPECT_DOUBLE_EQ(k.dram_bytes, 3.0 * 2048 * 2048 * 2);  // A, B read once, C written once
@@ -60,7 +60,7 @@ TEST(GpuModel, OperandsThatFitInL2ComeFromDramOnce) {
 TEST(GpuModel, WavesLaunchesSplitKAndTheMmaRate) {
   const GpuParams g = h100();
   const GemmProblem p{4096, 4096, 4096, 1, DType::Bf16, 2};
-  const gpu::Plan plan = gpu_plan(g, p);
+  const compiler::Plan plan = gpu_plan(g, p);
   const double base = predict_gemm(g, p, plan, MathPath::MmaSync).seconds;
   // launch overhead: paid once per kernel (split-K 1: one kernel)
   const GpuParams slow_launch = h100({set("gpu.launch_overhead_us", "12.5")});
@@ -72,11 +72,11 @@ TEST(GpuModel, WavesLaunchesSplitKAndTheMmaRate) {
                    predict_gemm(g, p, plan, MathPath::FullRate).seconds);
   // twice the rows in full waves: twice the waves
   const GemmProblem p2{8192, 4096, 4096, 1, DType::Bf16, 2};
-  const gpu::Plan plan2 = gpu::make_plan(p2.m, p2.n, p2.k, plan.cfg, 1, 2, g.limits);
-  EXPECT_EQ(predict_gemm(g, p2, plan2, MathPath::MmaSync).waves, gpu::div_up(2 * plan.ctas, 132 * plan.ctas_per_sm));
+  const compiler::Plan plan2 = compiler::make_plan(p2.m, p2.n, p2.k, plan.cfg, 1, 2, g.limits);
+  EXPECT_EQ(predict_gemm(g, p2, plan2, MathPath::MmaSync).waves, compiler::div_up(2 * plan.ctas, 132 * plan.ctas_per_sm));
   // split-K: a second kernel that sums fp32 partials
   const GemmProblem skinny{128, 128, 65536, 1, DType::Bf16, 2};
-  const gpu::Plan sp = gpu_plan(g, skinny);
+  const compiler::Plan sp = gpu_plan(g, skinny);
   ASSERT_GT(sp.split_k, 1);
   const KernelPrediction ks = predict_gemm(g, skinny, sp, MathPath::MmaSync);
   EXPECT_GT(ks.reduce_s, g.launch_s);
@@ -86,7 +86,7 @@ TEST(GpuModel, WavesLaunchesSplitKAndTheMmaRate) {
 TEST(GpuModel, PlansThatDoNotCoverTheProblemAreRefused) {
   const GpuParams g = h100();
   const GemmProblem p{4096, 4096, 4096, 1, DType::Bf16, 2};
-  gpu::Plan plan = gpu_plan(g, p);
+  compiler::Plan plan = gpu_plan(g, p);
   plan.ctas_m -= 1;
   EXPECT_THROW(predict_gemm(g, p, plan, MathPath::MmaSync), Error);
 }

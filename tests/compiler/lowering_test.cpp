@@ -7,9 +7,9 @@ using namespace npusim;
 using namespace npusim::compiler;
 
 TEST(Lowering, ConvBecomesImplicitGemm) {
-  wl::Graph g("c", DType::Int8);
+  workloads::Graph g("c", DType::Int8);
   auto x = g.input("x", {2, 64, 56, 56});
-  wl::Graph::ConvSpec s;
+  workloads::Graph::ConvSpec s;
   s.out_channels = 128, s.kh = s.kw = 3, s.stride = 2, s.pad = 1;
   g.conv2d("conv", x, s);
   auto lg = lower(g);
@@ -26,16 +26,16 @@ TEST(Lowering, ConvBecomesImplicitGemm) {
 }
 
 TEST(Lowering, StridedPointwiseReadsOnlyTouchedPixels) {
-  wl::Graph g("c", DType::Int8);
-  wl::Graph::ConvSpec s;
+  workloads::Graph g("c", DType::Int8);
+  workloads::Graph::ConvSpec s;
   s.out_channels = 8, s.stride = 2;
   g.conv2d("down", g.input("x", {1, 4, 8, 8}), s);
   EXPECT_EQ(lower(g).layers[0].a_bytes, 4 * 4 * 4);  // every other row and column
 }
 
 TEST(Lowering, DepthwiseIsGroupedWithoutInflatingMacs) {
-  wl::Graph g("dw", DType::Int8);
-  wl::Graph::ConvSpec s;
+  workloads::Graph g("dw", DType::Int8);
+  workloads::Graph::ConvSpec s;
   s.out_channels = 32, s.kh = s.kw = 3, s.pad = 1, s.groups = 32;
   g.conv2d("dw", g.input("x", {1, 32, 14, 14}), s);
   const Layer L = lower(g).layers[0];
@@ -47,31 +47,31 @@ TEST(Lowering, DepthwiseIsGroupedWithoutInflatingMacs) {
 }
 
 TEST(Lowering, ElementwiseFusesIntoItsProducer) {
-  wl::Graph g("f", DType::Int8);
+  workloads::Graph g("f", DType::Int8);
   auto x = g.input("x", {1, 16, 8, 8});
-  wl::Graph::ConvSpec s;
+  workloads::Graph::ConvSpec s;
   s.out_channels = 16, s.kh = s.kw = 3, s.pad = 1;
   auto c = g.conv2d("conv", x, s);
-  auto r = g.eltwise("add", wl::EltFn::Add, c, x);  // residual
-  auto y = g.eltwise("relu", wl::EltFn::Relu, r);
+  auto r = g.eltwise("add", workloads::EltFn::Add, c, x);  // residual
+  auto y = g.eltwise("relu", workloads::EltFn::Relu, r);
   g.mark_output(y);
   auto lg = lower(g);
   ASSERT_EQ(lg.layers.size(), 1u);
   const Layer& L = lg.layers[0];
   EXPECT_EQ(L.fused, (std::vector<std::string>{"add", "relu"}));
   EXPECT_EQ(L.out, y);
-  EXPECT_EQ(L.side_inputs, std::vector<wl::TensorId>{x});
+  EXPECT_EQ(L.side_inputs, std::vector<workloads::TensorId>{x});
   EXPECT_EQ(L.side_per_elem_bytes, 1);
   // convert + add + relu per output element
   EXPECT_EQ(L.ops_per_elem[0], 3);
 }
 
 TEST(Lowering, ElementwiseWithTwoConsumersIsNotFused) {
-  wl::Graph g("f", DType::Int8);
+  workloads::Graph g("f", DType::Int8);
   auto x = g.input("x", {4, 32});
   auto a = g.matmul("fc", x, 32);
-  auto r = g.eltwise("relu", wl::EltFn::Relu, a);
-  g.eltwise("use1", wl::EltFn::Add, a, r);  // a is read twice: relu cannot take it over
+  auto r = g.eltwise("relu", workloads::EltFn::Relu, a);
+  g.eltwise("use1", workloads::EltFn::Add, a, r);  // a is read twice: relu cannot take it over
   auto lg = lower(g);
   ASSERT_EQ(lg.layers.size(), 2u);
   EXPECT_TRUE(lg.layers[0].fused.empty());                          // fc keeps its output for both readers
@@ -80,7 +80,7 @@ TEST(Lowering, ElementwiseWithTwoConsumersIsNotFused) {
 }
 
 TEST(Lowering, ReshapeAndLayoutTransposeAreViews) {
-  wl::Graph g("t", DType::Int8);
+  workloads::Graph g("t", DType::Int8);
   auto x = g.input("x", {1, 8, 64});
   auto q = g.matmul("q", x, 64);
   auto h = g.reshape("split", q, {1, 8, 4, 16});

@@ -54,9 +54,9 @@ std::vector<Ref> references() {
 // npusim's compute cycles per layer for (config, topology), memory ideal
 std::map<std::string, std::int64_t> npusim_compute(const std::string& cfg, const std::string& topo) {
   auto arch = arch::load_arch(arch::scalesim_cfg_to_yaml(slurp(kDir + cfg), cfg), cfg);
-  wl::ModelParams p;
+  workloads::ModelParams p;
   p.dtype = arch->datatypes.default_dtype;
-  wl::Graph g = wl::read_scalesim_csv(slurp(kDir + topo), topo, p);
+  workloads::Graph g = workloads::read_scalesim_csv(slurp(kDir + topo), topo, p);
   compiler::CompileOptions o;
   o.ideal_memory = true;
   const compiler::CompiledModel cm = compiler::compile(std::move(g), arch, o);

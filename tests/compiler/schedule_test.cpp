@@ -16,15 +16,15 @@ using namespace npusim::compiler;
 namespace {
 
 // Graphs with odd sizes, strides, padding, groups and batches.
-std::vector<wl::Graph> small_layers() {
-  std::vector<wl::Graph> v;
-  auto conv = [&](const char* name, wl::Shape in, std::int64_t f, std::int64_t k, std::int64_t s, std::int64_t p,
+std::vector<workloads::Graph> small_layers() {
+  std::vector<workloads::Graph> v;
+  auto conv = [&](const char* name, workloads::Shape in, std::int64_t f, std::int64_t k, std::int64_t s, std::int64_t p,
                   std::int64_t groups, std::int64_t dil = 1) {
-    wl::Graph g(name, DType::Int8);
-    wl::Graph::ConvSpec c;
+    workloads::Graph g(name, DType::Int8);
+    workloads::Graph::ConvSpec c;
     c.out_channels = f, c.kh = c.kw = k, c.stride = s, c.pad = p, c.groups = groups, c.dilation = dil;
     auto y = g.conv2d(name, g.input("x", in), c);
-    g.eltwise(std::string(name) + ".relu", wl::EltFn::Relu, y);
+    g.eltwise(std::string(name) + ".relu", workloads::EltFn::Relu, y);
     v.push_back(std::move(g));
   };
   conv("conv3x3", {2, 13, 11, 9}, 19, 3, 1, 1, 1);
@@ -35,13 +35,13 @@ std::vector<wl::Graph> small_layers() {
   conv("depthwise", {2, 21, 10, 10}, 21, 3, 2, 1, 21);
   conv("dilated", {1, 5, 17, 17}, 6, 3, 1, 2, 1, 2);
   {
-    wl::Graph g("matmul", DType::Int8);
+    workloads::Graph g("matmul", DType::Int8);
     auto x = g.input("x", {37, 91});
     g.matmul("fc", x, 53, true);
     v.push_back(std::move(g));
   }
   {
-    wl::Graph g("bmm", DType::Int8);
+    workloads::Graph g("bmm", DType::Int8);
     auto a = g.input("a", {3, 17, 23});
     auto b = g.input("b", {3, 29, 23});
     auto s = g.batched_matmul("scores", a, b, true);
@@ -49,12 +49,12 @@ std::vector<wl::Graph> small_layers() {
     v.push_back(std::move(g));
   }
   {
-    wl::Graph g("norm", DType::Int8);
+    workloads::Graph g("norm", DType::Int8);
     auto x = g.input("x", {5, 7, 300});
-    auto n = g.norm("ln", wl::NormFn::LayerNorm, x);
-    g.eltwise("gelu", wl::EltFn::Gelu, n);
+    auto n = g.norm("ln", workloads::NormFn::LayerNorm, x);
+    g.eltwise("gelu", workloads::EltFn::Gelu, n);
     auto p = g.input("img", {2, 8, 11, 11});
-    g.pool("pool", wl::PoolFn::Max, p, 3, 2, 1);
+    g.pool("pool", workloads::PoolFn::Max, p, 3, 2, 1);
     v.push_back(std::move(g));
   }
   return v;

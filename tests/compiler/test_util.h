@@ -23,11 +23,11 @@ inline compiler::CompiledModel compile_model(const std::string& model, const std
                                              std::vector<std::string> sets = {}, compiler::CompileOptions opt = {},
                                              std::int64_t batch = 1, std::int64_t seq = 0) {
   auto a = preset(arch, std::move(sets));
-  wl::ModelParams p;
+  workloads::ModelParams p;
   p.batch = batch;
   p.seq = seq;
   p.dtype = a->datatypes.default_dtype;
-  return compiler::compile(wl::load_model(model, p), a, opt, batch);
+  return compiler::compile(workloads::load_model(model, p), a, opt, batch);
 }
 
 inline const std::vector<std::string>& preset_names() {

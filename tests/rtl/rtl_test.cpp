@@ -7,16 +7,16 @@
 
 #include <random>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "compiler/pe_timing.h"
 #include "validate/rtl/systolic_array_rtl.h"
 
 using namespace npusim;
 using arch::Dataflow;
 
-namespace npusim::rtl {
+namespace npusim::validate::rtl {
 void PrintTo(const ArrayShape& s, std::ostream* os) { *os << s.rows << "x" << s.cols << " v=" << s.v; }
-}  // namespace npusim::rtl
+}  // namespace npusim::validate::rtl
 
 namespace {
 
@@ -34,7 +34,7 @@ std::vector<std::int8_t> random_int8(std::mt19937& rng, std::int64_t count) {
   return v;
 }
 
-compiler::PeGeometry geometry(const rtl::ArrayShape& s, Dataflow df, const Setting& st) {
+compiler::PeGeometry geometry(const validate::rtl::ArrayShape& s, Dataflow df, const Setting& st) {
   compiler::PeGeometry g;
   g.rows = s.rows, g.cols = s.cols, g.v = s.v, g.dataflow = df;
   g.double_buffer = st.db, g.fold_overlap = st.ov;
@@ -42,16 +42,16 @@ compiler::PeGeometry geometry(const rtl::ArrayShape& s, Dataflow df, const Setti
 }
 
 // One tile through the RTL: results bit-exact, cycles equal to the formula. Returns the cycles.
-std::int64_t check_tile(rtl::SystolicArrayRtl& array, std::mt19937& rng, std::int64_t m, std::int64_t n,
+std::int64_t check_tile(validate::rtl::SystolicArrayRtl& array, std::mt19937& rng, std::int64_t m, std::int64_t n,
                         std::int64_t k, std::int64_t groups) {
   const auto a = random_int8(rng, groups * m * k);
   const auto b = random_int8(rng, groups * k * n);
-  const rtl::TileRun run = array.run(m, n, k, groups, a, b);
+  const validate::rtl::TileRun run = array.run(m, n, k, groups, a, b);
   const auto& s = array.shape();
   const auto& md = array.mode();
   const std::string what = fmt::format("{}x{} v={} {} db={} ov={} tile m={} n={} k={} groups={}", s.rows, s.cols, s.v,
                                        arch::name_of(md.dataflow), md.double_buffer, md.fold_overlap, m, n, k, groups);
-  EXPECT_EQ(run.c, rtl::reference_gemm(m, n, k, groups, a, b)) << what;
+  EXPECT_EQ(run.c, validate::rtl::reference_gemm(m, n, k, groups, a, b)) << what;
   const compiler::PeTileTiming t =
       compiler::pe_tile_timing(geometry(s, md.dataflow, {md.double_buffer, md.fold_overlap}), m, n, k, groups);
   EXPECT_EQ(run.folds, t.folds) << what;
@@ -59,10 +59,10 @@ std::int64_t check_tile(rtl::SystolicArrayRtl& array, std::mt19937& rng, std::in
   return run.cycles;
 }
 
-class RtlArray : public ::testing::TestWithParam<rtl::ArrayShape> {};
+class RtlArray : public ::testing::TestWithParam<validate::rtl::ArrayShape> {};
 
 TEST_P(RtlArray, RandomTilesMatchReferenceAndFormula) {
-  const rtl::ArrayShape s = GetParam();
+  const validate::rtl::ArrayShape s = GetParam();
   std::mt19937 rng(static_cast<unsigned>(1000 * s.rows + 10 * s.cols + s.v));
   const std::int64_t Rk = s.rows * s.v;
   // hand-picked shapes: one element, exact fits, remainders, k far beyond the array
@@ -83,19 +83,19 @@ TEST_P(RtlArray, RandomTilesMatchReferenceAndFormula) {
 
   for (Dataflow df : kDataflows)
     for (const Setting& st : kSettings) {
-      rtl::SystolicArrayRtl array(s, {df, st.db, st.ov});
+      validate::rtl::SystolicArrayRtl array(s, {df, st.db, st.ov});
       for (const auto& [m, n, k, g] : tiles) check_tile(array, rng, m, n, k, g);
     }
 }
 
-std::string shape_name(const ::testing::TestParamInfo<rtl::ArrayShape>& info) {
+std::string shape_name(const ::testing::TestParamInfo<validate::rtl::ArrayShape>& info) {
   return fmt::format("{}x{}v{}", info.param.rows, info.param.cols, info.param.v);
 }
 
 // the small sizes; the in-the-loop sizes (12x14, 16x16, 32x32) are covered by the tests below
-std::vector<rtl::ArrayShape> grid_shapes() {
-  std::vector<rtl::ArrayShape> v;
-  for (const rtl::ArrayShape& s : rtl::verilated_shapes())
+std::vector<validate::rtl::ArrayShape> grid_shapes() {
+  std::vector<validate::rtl::ArrayShape> v;
+  for (const validate::rtl::ArrayShape& s : validate::rtl::verilated_shapes())
     if (s.rows * s.cols <= 64) v.push_back(s);
   return v;
 }
@@ -104,11 +104,11 @@ INSTANTIATE_TEST_SUITE_P(Verilated, RtlArray, ::testing::ValuesIn(grid_shapes())
 
 TEST(RtlArrayLarge, EveryVerilatedSizeMatchesTheFormula) {
   std::mt19937 rng(7);
-  for (const rtl::ArrayShape& s : rtl::verilated_shapes()) {
+  for (const validate::rtl::ArrayShape& s : validate::rtl::verilated_shapes()) {
     if (s.rows * s.cols <= 64) continue;
     for (Dataflow df : kDataflows)
       for (const Setting& st : kSettings) {
-        rtl::SystolicArrayRtl array(s, {df, st.db, st.ov});
+        validate::rtl::SystolicArrayRtl array(s, {df, st.db, st.ov});
         check_tile(array, rng, s.rows + 3, s.cols + 5, 2 * s.rows * s.v + 1, 1);
         check_tile(array, rng, 2, 3, 5, 4);
       }
@@ -117,12 +117,12 @@ TEST(RtlArrayLarge, EveryVerilatedSizeMatchesTheFormula) {
 
 TEST(RtlArrayLarge, SettingsOrderTheCycles) {
   // the same tile: each hardware feature only removes cycles, and the RTL agrees
-  const rtl::ArrayShape s{8, 8, 1};
+  const validate::rtl::ArrayShape s{8, 8, 1};
   std::mt19937 rng(11);
   for (Dataflow df : kDataflows) {
     std::int64_t prev = -1;
     for (const Setting& st : kSettings) {
-      rtl::SystolicArrayRtl array(s, {df, st.db, st.ov});
+      validate::rtl::SystolicArrayRtl array(s, {df, st.db, st.ov});
       const std::int64_t c = check_tile(array, rng, 20, 19, 30, 1);
       if (prev >= 0) {
         EXPECT_LE(c, prev) << arch::name_of(df);
@@ -134,7 +134,7 @@ TEST(RtlArrayLarge, SettingsOrderTheCycles) {
 
 TEST(RtlArrayErrors, UnverilatedSizeNamesTheAvailableOnes) {
   try {
-    rtl::SystolicArrayRtl array({7, 9, 1}, {});
+    validate::rtl::SystolicArrayRtl array({7, 9, 1}, {});
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("verilated sizes: "), std::string::npos) << e.what();

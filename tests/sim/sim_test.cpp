@@ -29,10 +29,10 @@ arch::ArchConfigPtr preset(const std::string& name, std::vector<std::string> set
 }
 
 CompiledModel build(const std::string& model, arch::ArchConfigPtr a, std::int64_t seq = 0, CompileOptions opt = {}) {
-  wl::ModelParams p;
+  workloads::ModelParams p;
   p.seq = seq;
   p.dtype = a->datatypes.default_dtype;
-  return compile(wl::load_model(model, p), a, opt);
+  return compile(workloads::load_model(model, p), a, opt);
 }
 
 // The same compiled model (mapping and Schedule) on another architecture of identical buffers.

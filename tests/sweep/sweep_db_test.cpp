@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <random>
 
-#include "arch/error.h"
-#include "cli/report_html.h"
-#include "cli/sweep_analysis.h"
-#include "cli/sweep_db.h"
-#include "cli/sweep_spec.h"
+#include "base/error.h"
+#include "report/html.h"
+#include "dse/analysis.h"
+#include "dse/results_db.h"
+#include "dse/spec.h"
 #include "tests/sweep/sweep_test_util.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 namespace {
 
 using ::testing::HasSubstr;
@@ -274,4 +274,4 @@ TEST(Report, EngineeringNotation) {
 }
 
 }  // namespace
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

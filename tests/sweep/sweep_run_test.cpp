@@ -12,11 +12,11 @@
 #include <sstream>
 #include <thread>
 
-#include "arch/error.h"
-#include "cli/sweep_run.h"
+#include "base/error.h"
+#include "dse/run.h"
 #include "tests/sweep/sweep_test_util.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 namespace {
 
 using ::testing::HasSubstr;
@@ -221,4 +221,4 @@ TEST(SweepRun, TheSystemCEngineRunsEachTaskInItsOwnProcess) {
 }
 
 }  // namespace
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

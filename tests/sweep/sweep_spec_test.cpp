@@ -8,13 +8,13 @@
 #include <iterator>
 #include <string>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/loader.h"
-#include "cli/sweep_run.h"
-#include "cli/sweep_spec.h"
+#include "dse/run.h"
+#include "dse/spec.h"
 #include "configs/embedded.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 namespace {
 
 using ::testing::HasSubstr;
@@ -243,4 +243,4 @@ TEST(SweepSpec, MetricsResolveAliases) {
 }
 
 }  // namespace
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "cli/sweep_db.h"
+#include "dse/results_db.h"
 
-namespace npusim::cli::sweep::test_util {
+namespace npusim::dse::test_util {
 
 // A row filter (designated initializers would warn about the fields they leave out).
 inline RowFilter filter(std::string workload = "", std::string status = "", std::vector<std::string> hashes = {},
@@ -43,4 +43,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace npusim::cli::sweep::test_util
+}  // namespace npusim::dse::test_util

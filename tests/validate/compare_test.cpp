@@ -4,12 +4,12 @@
 
 #include <cmath>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "validate/compare/comparison.h"
 #include "validate/compare/stats.h"
 
 using namespace npusim;
-using namespace npusim::validation;
+using namespace npusim::validate::compare;
 
 namespace {
 

@@ -13,7 +13,7 @@
 
 namespace {
 
-namespace gb = npusim::gpubench;
+namespace gb = npusim::validate::harness;
 
 std::string temp_path(const std::string& name) {
   return (std::filesystem::temp_directory_path() / ("npusim_csv_test_" + std::to_string(::getpid()) + "_" + name)).string();

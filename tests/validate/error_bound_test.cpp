@@ -12,7 +12,7 @@
 
 namespace {
 
-namespace gb = npusim::gpubench;
+namespace gb = npusim::validate::harness;
 using gb::DType;
 
 // round a double to bf16 / fp16 (round to nearest even) through the decoders under test

@@ -9,9 +9,9 @@
 
 namespace {
 
-namespace gk = npusim::gpuk;
-namespace gpu = npusim::gpu;
-using npusim::gpubench::DType;
+namespace gk = npusim::validate::kernels;
+namespace compiler = npusim::compiler;
+using npusim::validate::harness::DType;
 
 // stand-ins for device pointers: never dereferenced, since every call below is refused first
 char dummy[64];
@@ -26,7 +26,7 @@ gk::GemmArgs args(int m, int n, int k, int batch = 1) {
   return a;
 }
 
-std::string refusal(DType in, DType out, const gpu::Plan& p, const gk::GemmArgs& a, void* ws = nullptr,
+std::string refusal(DType in, DType out, const compiler::Plan& p, const gk::GemmArgs& a, void* ws = nullptr,
                     std::size_t ws_size = 0) {
   std::string why;
   EXPECT_EQ(gk::gemm(in, out, p, a, ws, ws_size, nullptr, &why), cudaErrorInvalidValue);
@@ -35,16 +35,16 @@ std::string refusal(DType in, DType out, const gpu::Plan& p, const gk::GemmArgs&
 }
 
 TEST(KernelsApi, RefusesConfigurationsItDoesNotHave) {
-  gpu::Plan p = gpu::choose_plan(1000, 1000, 1000, 2);
+  compiler::Plan p = compiler::choose_plan(1000, 1000, 1000, 2);
   p.cfg.id = 99;
   EXPECT_NE(refusal(DType::bf16, DType::bf16, p, args(1000, 1000, 1000)).find("not instantiated"), std::string::npos);
-  p = gpu::choose_plan(1000, 1000, 1000, 2);
+  p = compiler::choose_plan(1000, 1000, 1000, 2);
   p.cfg.bm *= 2;  // a tile the table does not have under this id
   EXPECT_NE(refusal(DType::bf16, DType::bf16, p, args(1000, 1000, 1000)).find("differs"), std::string::npos);
 }
 
 TEST(KernelsApi, RefusesAPlanForAnotherProblem) {
-  const gpu::Plan p = gpu::choose_plan(1000, 1000, 1000, 2);
+  const compiler::Plan p = compiler::choose_plan(1000, 1000, 1000, 2);
   EXPECT_NE(refusal(DType::bf16, DType::bf16, p, args(4000, 1000, 1000)).find("another shape"), std::string::npos);
   EXPECT_NE(refusal(DType::bf16, DType::bf16, p, args(1000, 1000, 1000, 4)).find("another batch"), std::string::npos);
   // k beyond what the splits cover
@@ -53,31 +53,31 @@ TEST(KernelsApi, RefusesAPlanForAnotherProblem) {
 }
 
 TEST(KernelsApi, RefusesTypePairsItIsNotBuiltFor) {
-  const gpu::Plan p = gpu::choose_plan(256, 256, 256, 2);
+  const compiler::Plan p = compiler::choose_plan(256, 256, 256, 2);
   EXPECT_NE(refusal(DType::fp32, DType::fp32, p, args(256, 256, 256)).find("type pair"), std::string::npos);
   EXPECT_NE(refusal(DType::bf16, DType::fp16, p, args(256, 256, 256)).find("type pair"), std::string::npos);
   gk::ConvArgs c;
   c.n = 1, c.h = c.w = 8, c.c = 8, c.k = 8, c.r = c.s = 3, c.pad = 1;
   c.x = c.f = c.y = dummy;
   std::string why;
-  EXPECT_EQ(gk::conv2d(DType::bf16, DType::fp32, gpu::choose_plan(64, 8, 72, 2), c, nullptr, 0, nullptr, &why),
+  EXPECT_EQ(gk::conv2d(DType::bf16, DType::fp32, compiler::choose_plan(64, 8, 72, 2), c, nullptr, 0, nullptr, &why),
             cudaErrorInvalidValue);
   EXPECT_NE(why.find("type pair"), std::string::npos);
 }
 
 TEST(KernelsApi, SplitKNeedsItsWorkspace) {
-  const gpu::Plan p = gpu::choose_plan(64, 64, 8192, 2);  // a small grid with a long k: split-K
+  const compiler::Plan p = compiler::choose_plan(64, 64, 8192, 2);  // a small grid with a long k: split-K
   ASSERT_GT(p.split_k, 1);
   EXPECT_EQ(gk::workspace_bytes(p, 64, 64), static_cast<std::size_t>(p.split_k) * 64 * 64 * 4);
   EXPECT_NE(refusal(DType::fp16, DType::fp16, p, args(64, 64, 8192)).find("workspace"), std::string::npos);
   char small[16];
   EXPECT_NE(refusal(DType::fp16, DType::fp16, p, args(64, 64, 8192), small, sizeof small).find("workspace"),
             std::string::npos);
-  EXPECT_EQ(gk::workspace_bytes(gpu::choose_plan(4096, 4096, 4096, 2), 4096, 4096), 0u);
+  EXPECT_EQ(gk::workspace_bytes(compiler::choose_plan(4096, 4096, 4096, 2), 4096, 4096), 0u);
 }
 
 TEST(KernelsApi, RefusesBadOperands) {
-  const gpu::Plan p = gpu::choose_plan(128, 128, 128, 2);
+  const compiler::Plan p = compiler::choose_plan(128, 128, 128, 2);
   gk::GemmArgs a = args(128, 128, 128);
   a.lda = 64;
   EXPECT_NE(refusal(DType::bf16, DType::bf16, p, a).find("leading dimension"), std::string::npos);
@@ -91,7 +91,7 @@ TEST(KernelsApi, RefusesConvolutionsThatDoNotFit) {
   c.n = 1, c.h = c.w = 2, c.c = 8, c.k = 8, c.r = c.s = 7;  // 7x7 filter on an unpadded 2x2 input
   c.x = c.f = c.y = dummy;
   std::string why;
-  EXPECT_EQ(gk::conv2d(DType::bf16, DType::bf16, gpu::choose_plan(1, 8, 392, 2), c, nullptr, 0, nullptr, &why),
+  EXPECT_EQ(gk::conv2d(DType::bf16, DType::bf16, compiler::choose_plan(1, 8, 392, 2), c, nullptr, 0, nullptr, &why),
             cudaErrorInvalidValue);
   EXPECT_NE(why.find("does not fit"), std::string::npos);
   c.h = c.w = 16;
@@ -99,7 +99,7 @@ TEST(KernelsApi, RefusesConvolutionsThatDoNotFit) {
   c.pad = 1;
   EXPECT_EQ(c.p(), 16);
   // a plan for the GEMM of another convolution
-  EXPECT_EQ(gk::conv2d(DType::bf16, DType::bf16, gpu::choose_plan(1, 8, 72, 2), c, nullptr, 0, nullptr, &why),
+  EXPECT_EQ(gk::conv2d(DType::bf16, DType::bf16, compiler::choose_plan(1, 8, 72, 2), c, nullptr, 0, nullptr, &why),
             cudaErrorInvalidValue);
   EXPECT_NE(why.find("another shape"), std::string::npos);
 }

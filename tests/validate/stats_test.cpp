@@ -9,7 +9,7 @@
 
 namespace {
 
-namespace gb = npusim::gpubench;
+namespace gb = npusim::validate::harness;
 
 TEST(Stats, MedianOfOddAndEvenCounts) {
   EXPECT_DOUBLE_EQ(gb::summarize({5, 1, 3, 2, 4}).median, 3.0);

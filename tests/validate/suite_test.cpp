@@ -14,9 +14,9 @@
 
 namespace {
 
-namespace gb = npusim::gpubench;
-namespace gpu = npusim::gpu;
-namespace gk = npusim::gpuk;
+namespace gb = npusim::validate::harness;
+namespace gk = npusim::validate::kernels;
+namespace compiler = npusim::compiler;
 
 std::vector<gb::GemmShape> of_category(gb::Category c) {
   std::vector<gb::GemmShape> v;
@@ -116,24 +116,24 @@ TEST(GemmSuite, OddShapesAreNotMultiplesOf128AndSomeNotOf8) {
 // the plans: every shape of the suite gets a configuration the kernels are instantiated with,
 // under the H100 defaults and under the limits of a device with less shared memory
 TEST(GemmPlans, EveryPlanNamesAnInstantiatedConfiguration) {
-  gpu::GpuLimits small;
+  compiler::GpuLimits small;
   small.sms = 114;  // an H100 PCIe
   small.smem_per_sm = 100 * 1024;
   small.smem_per_block = 99 * 1024;
-  for (const gpu::GpuLimits& limits : {gpu::GpuLimits{}, small})
+  for (const compiler::GpuLimits& limits : {compiler::GpuLimits{}, small})
     for (gb::DType t : {gb::DType::bf16, gb::DType::fp16})
       for (const auto& g : gb::gemm_suite()) {
-        const gpu::Plan p = gb::plan_for(g, t, limits);
+        const compiler::Plan p = gb::plan_for(g, t, limits);
         ASSERT_TRUE(gk::is_instantiated(p.cfg.id)) << g.name << " config " << p.cfg.id;
-        const gpu::TileConfig& c = gpu::kGemmConfigs[static_cast<std::size_t>(p.cfg.id)];
+        const compiler::TileConfig& c = compiler::kGemmConfigs[static_cast<std::size_t>(p.cfg.id)];
         EXPECT_EQ(std::tie(p.cfg.bm, p.cfg.bn, p.cfg.bk, p.cfg.stages, p.cfg.regs),
                   std::tie(c.bm, c.bn, c.bk, c.stages, c.regs));
         EXPECT_GT(p.ctas_per_sm, 0) << g.name;
         EXPECT_EQ(p.batch, g.batch) << g.name;
-        EXPECT_EQ(p.ctas, gpu::div_up(g.m, c.bm) * gpu::div_up(g.n, c.bn) * p.split_k * g.batch) << g.name;
+        EXPECT_EQ(p.ctas, compiler::div_up(g.m, c.bm) * compiler::div_up(g.n, c.bn) * p.split_k * g.batch) << g.name;
         EXPECT_GE(p.k_per_split * p.split_k, g.k) << g.name;
         EXPECT_EQ(p.k_per_split % c.bk, 0) << g.name;
-        EXPECT_EQ(p.waves, gpu::div_up(p.ctas, std::int64_t{limits.sms} * p.ctas_per_sm)) << g.name;
+        EXPECT_EQ(p.waves, compiler::div_up(p.ctas, std::int64_t{limits.sms} * p.ctas_per_sm)) << g.name;
         EXPECT_LE(p.ctas_m * p.ctas_n, std::int64_t{1} << 31) << g.name;
         EXPECT_LE(p.batch, 65535) << g.name;
       }
@@ -142,7 +142,7 @@ TEST(GemmPlans, EveryPlanNamesAnInstantiatedConfiguration) {
 TEST(GemmPlans, TheSuiteExercisesSplitK) {
   int split = 0, one = 0;
   for (const auto& g : gb::gemm_suite()) {
-    const gpu::Plan p = gb::plan_for(g, gb::DType::bf16, {});
+    const compiler::Plan p = gb::plan_for(g, gb::DType::bf16, {});
     (p.split_k > 1 ? split : one) += 1;
   }
   EXPECT_GE(split, 10);
@@ -151,41 +151,41 @@ TEST(GemmPlans, TheSuiteExercisesSplitK) {
 
 TEST(GemmPlans, ABatchThatFillsTheGpuNeedsNoSplitK) {
   // one 512 x 512 x 4096 product is a small grid (split-K); 64 of them fill an H100
-  EXPECT_GT(gpu::choose_plan(512, 512, 4096, 2, {}, 1).split_k, 1);
-  const gpu::Plan batched = gpu::choose_plan(512, 512, 4096, 2, {}, 64);
+  EXPECT_GT(compiler::choose_plan(512, 512, 4096, 2, {}, 1).split_k, 1);
+  const compiler::Plan batched = compiler::choose_plan(512, 512, 4096, 2, {}, 64);
   EXPECT_EQ(batched.split_k, 1);
   EXPECT_EQ(batched.ctas, batched.ctas_m * batched.ctas_n * 64);
 }
 
 TEST(TileRules, EveryConfigurationSatisfiesTheKernelsRules) {
-  for (const gpu::TileConfig& c : gpu::kGemmConfigs) {
+  for (const compiler::TileConfig& c : compiler::kGemmConfigs) {
     EXPECT_TRUE(gk::tile_config_ok(c)) << "config " << c.id;
     EXPECT_TRUE(gk::is_instantiated(c.id)) << "config " << c.id;
     // the register budget gives the CTAs per SM that the plan counts
-    gpu::GpuLimits roomy;
+    compiler::GpuLimits roomy;
     roomy.smem_per_sm = roomy.smem_per_block = 1 << 30;
     roomy.max_threads_per_sm = 1 << 20;
     roomy.max_ctas_per_sm = 1 << 20;
-    EXPECT_EQ(gpu::ctas_per_sm(c, 2, roomy), gk::min_ctas_for_regs(c)) << "config " << c.id;
+    EXPECT_EQ(compiler::ctas_per_sm(c, 2, roomy), gk::min_ctas_for_regs(c)) << "config " << c.id;
   }
-  for (std::size_t i = 0; i < gpu::kGemmConfigs.size(); ++i) EXPECT_EQ(gpu::kGemmConfigs[i].id, static_cast<int>(i));
+  for (std::size_t i = 0; i < compiler::kGemmConfigs.size(); ++i) EXPECT_EQ(compiler::kGemmConfigs[i].id, static_cast<int>(i));
 }
 
 TEST(TileRules, RejectsConfigurationsTheKernelCannotRun) {
-  const gpu::TileConfig good = gpu::kGemmConfigs[0];
+  const compiler::TileConfig good = compiler::kGemmConfigs[0];
   EXPECT_TRUE(gk::tile_config_ok(good));
   auto broken = [&](auto mutate) {
-    gpu::TileConfig c = good;
+    compiler::TileConfig c = good;
     mutate(c);
     return !gk::tile_config_ok(c);
   };
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.bm = 80; }));       // 40-row warp tiles: not whole m16 tiles
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.bn = 136; }));      // not whole n16 pairs per warp
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.bk = 24; }));       // not whole k16 steps
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.stages = 1; }));    // no pipeline
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.regs = 300; }));    // past the register file
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.regs = 100; }));    // not an allocation unit
-  EXPECT_TRUE(broken([](gpu::TileConfig& c) { c.warps_m = 64; }));  // > 1024 threads
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.bm = 80; }));       // 40-row warp tiles: not whole m16 tiles
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.bn = 136; }));      // not whole n16 pairs per warp
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.bk = 24; }));       // not whole k16 steps
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.stages = 1; }));    // no pipeline
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.regs = 300; }));    // past the register file
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.regs = 100; }));    // not an allocation unit
+  EXPECT_TRUE(broken([](compiler::TileConfig& c) { c.warps_m = 64; }));  // > 1024 threads
 }
 
 // the conv suite is ResNet-50 as the model zoo builds it (so npusim predicts the same layers)
@@ -195,16 +195,16 @@ TEST(ConvSuite, MatchesTheZoosResNet50) {
     int total = 0;
     for (const auto& c : convs) total += c.count;
     EXPECT_EQ(total, 53);  // conv1, 16 bottlenecks x 3, 4 projection shortcuts
-    npusim::wl::ModelParams mp;
+    npusim::workloads::ModelParams mp;
     mp.batch = batch;
-    const npusim::wl::Graph g = npusim::wl::find_model("resnet50")->build(mp);
+    const npusim::workloads::Graph g = npusim::workloads::find_model("resnet50")->build(mp);
     int zoo_convs = 0;
     for (const auto& op : g.ops()) {
-      if (op.kind != npusim::wl::OpKind::Conv2d) continue;
+      if (op.kind != npusim::workloads::OpKind::Conv2d) continue;
       ++zoo_convs;
       const auto& x = g.tensor(op.inputs[0]).shape;  // NCHW
       const auto& y = g.tensor(op.output).shape;
-      const auto& a = op.as<npusim::wl::Conv2dAttrs>();
+      const auto& a = op.as<npusim::workloads::Conv2dAttrs>();
       const gb::ConvShape* mine = nullptr;
       for (const auto& c : convs)
         if ((";" + c.layers + ";").find(";" + op.name + ";") != std::string::npos) mine = &c;
@@ -266,7 +266,7 @@ TEST(Columns, GemmRowsCarryShapePlanCheckAndTiming) {
 TEST(Columns, RowsAreAssembledByName) {
   gb::Row r(gb::gemm_columns());
   r.set("m", "7").set("family", "cublas");
-  const gpu::Plan p = gpu::choose_plan(4096, 4096, 4096, 2);
+  const compiler::Plan p = compiler::choose_plan(4096, 4096, 4096, 2);
   r.set_plan(p);
   const auto f = r.fields();
   const auto cols = gb::gemm_columns();

@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "tests/error_of.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 namespace {
 
 using ::testing::AllOf;
@@ -371,4 +371,4 @@ TEST(GraphTensors, ProducersConsumersAndTotals) {
 }
 
 }  // namespace
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

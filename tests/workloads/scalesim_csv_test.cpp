@@ -9,10 +9,10 @@
 #include <sstream>
 #include <string>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "tests/error_of.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 namespace {
 
 using ::testing::AllOf;
@@ -281,4 +281,4 @@ TEST(ScaleSimCsv, RejectsBadBatch) {
 }
 
 }  // namespace
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

@@ -11,10 +11,10 @@
 #include <set>
 #include <string>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "tests/error_of.h"
 
-namespace npusim::wl {
+namespace npusim::workloads {
 namespace {
 
 using ::testing::AllOf;
@@ -429,4 +429,4 @@ TEST(LoadModel, ZooNameWinsOverSpecPrefixes) {
 }
 
 }  // namespace
-}  // namespace npusim::wl
+}  // namespace npusim::workloads

@@ -9,10 +9,10 @@
 #include <set>
 #include <sstream>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "validate/harness/csv.h"
 
-namespace npusim::validation {
+namespace npusim::validate::compare {
 
 namespace fs = std::filesystem;
 using compiler::MathPath;
@@ -34,7 +34,7 @@ std::string slurp(const std::string& path) {
 // A CSV row by column name.
 class RowView {
  public:
-  RowView(const gpubench::CsvTable& t, std::size_t row, std::string where)
+  RowView(const harness::CsvTable& t, std::size_t row, std::string where)
       : t_(t), row_(row), where_(std::move(where)) {}
   bool has(const char* col) const {
     return std::find(t_.header.begin(), t_.header.end(), col) != t_.header.end();
@@ -63,7 +63,7 @@ class RowView {
   const std::string& where() const { return where_; }
 
  private:
-  const gpubench::CsvTable& t_;
+  const harness::CsvTable& t_;
   std::size_t row_;
   std::string where_;
 };
@@ -75,20 +75,20 @@ DType dtype_of(const std::string& s, const std::string& where) {
 }
 
 // The plan a row of the project's kernels records.
-std::optional<gpu::Plan> recorded_plan(const RowView& r, const compiler::GemmProblem& g) {
+std::optional<compiler::Plan> recorded_plan(const RowView& r, const compiler::GemmProblem& g) {
   const std::string id = r.str("config_id");
   if (id.empty()) return std::nullopt;
   const std::int64_t cid = r.integer("config_id");
-  const auto it = std::find_if(gpu::kGemmConfigs.begin(), gpu::kGemmConfigs.end(),
-                               [&](const gpu::TileConfig& c) { return c.id == cid; });
-  if (it == gpu::kGemmConfigs.end()) throw Error(fmt::format("{}: config_id {} is not in gpu::kGemmConfigs", r.where(), cid));
+  const auto it = std::find_if(compiler::kGemmConfigs.begin(), compiler::kGemmConfigs.end(),
+                               [&](const compiler::TileConfig& c) { return c.id == cid; });
+  if (it == compiler::kGemmConfigs.end()) throw Error(fmt::format("{}: config_id {} is not in compiler::kGemmConfigs", r.where(), cid));
   if (r.integer("bm") != it->bm || r.integer("bn") != it->bn || r.integer("bk") != it->bk ||
       r.integer("stages") != it->stages)
     throw Error(fmt::format("{}: the tile {}x{}x{} ({} stages) differs from configuration {} of this npusim "
                             "(compiler/gpu_tiling.h): measured with another version",
                             r.where(), r.str("bm"), r.str("bn"), r.str("bk"), r.str("stages"), cid));
-  gpu::GpuLimits unused;
-  gpu::Plan p = gpu::make_plan(g.m, g.n, g.k, *it, static_cast<int>(r.integer("split_k")),
+  compiler::GpuLimits unused;
+  compiler::Plan p = compiler::make_plan(g.m, g.n, g.k, *it, static_cast<int>(r.integer("split_k")),
                                static_cast<int>(bytes_of(g.dtype)), unused, g.batch);
   // the residency the GPU ran it with: the occupancy API's, else the plan's
   const auto occ = r.num("occupancy_ctas_per_sm");
@@ -99,7 +99,7 @@ std::optional<gpu::Plan> recorded_plan(const RowView& r, const compiler::GemmPro
 
 enum class FileKind { Gemm, Conv, Micro, Env };
 
-FileKind kind_of(const gpubench::CsvTable& t, const std::string& path) {
+FileKind kind_of(const harness::CsvTable& t, const std::string& path) {
   auto has = [&](const char* c) { return std::find(t.header.begin(), t.header.end(), c) != t.header.end(); };
   if (has("gemm_m")) return FileKind::Conv;
   if (has("metric") && has("value")) return FileKind::Micro;
@@ -109,9 +109,9 @@ FileKind kind_of(const gpubench::CsvTable& t, const std::string& path) {
 }
 
 void load_file(const std::string& path, MeasurementSet& out) {
-  gpubench::CsvTable t;
+  harness::CsvTable t;
   try {
-    t = gpubench::parse_csv(slurp(path));
+    t = harness::parse_csv(slurp(path));
   } catch (const std::runtime_error& e) {
     throw Error(fmt::format("{}: {}", path, e.what()));
   }
@@ -244,7 +244,7 @@ Comparison compare(const MeasurementSet& ms, const compiler::GpuParams& g, doubl
     Entry e;
     e.m = &m;
     const bool ours = m.family.rfind("npusim_", 0) == 0;
-    const gpu::Plan chosen = compiler::gpu_plan(g, m.gemm);
+    const compiler::Plan chosen = compiler::gpu_plan(g, m.gemm);
     e.plan = ours && m.plan ? *m.plan : chosen;
     if (ours && m.plan)
       e.plan_matches = m.plan->cfg.id == chosen.cfg.id && m.plan->split_k == chosen.split_k;
@@ -371,7 +371,7 @@ std::string scatter_svg(const Comparison& c, const std::string& title) {
 }
 
 std::string residuals_csv(const Comparison& c) {
-  std::string s = gpubench::csv_line({"source", "family", "name", "category", "dtype", "m", "n", "k", "batch", "config_id",
+  std::string s = harness::csv_line({"source", "family", "name", "category", "dtype", "m", "n", "k", "batch", "config_id",
                                       "split_k", "ctas", "ctas_per_sm", "waves", "plan_matches", "measured_us", "p25_us",
                                       "p75_us", "predicted_us", "error_pct", "roofline_us", "roofline_error_pct", "bound",
                                       "dram_bytes", "l2_bytes", "measured_tflops", "predicted_tflops"}) +
@@ -379,20 +379,20 @@ std::string residuals_csv(const Comparison& c) {
   for (const Entry& e : c.entries) {
     const Measurement& m = *e.m;
     const double p = e.model.seconds * 1e6, r = e.roofline_s * 1e6;
-    s += gpubench::csv_line({m.source, m.family, m.name, m.category, m.dtype, std::to_string(m.gemm.m),
+    s += harness::csv_line({m.source, m.family, m.name, m.category, m.dtype, std::to_string(m.gemm.m),
                              std::to_string(m.gemm.n), std::to_string(m.gemm.k), std::to_string(m.gemm.batch),
                              std::to_string(e.plan.cfg.id), std::to_string(e.plan.split_k), std::to_string(e.plan.ctas),
                              std::to_string(e.plan.ctas_per_sm), std::to_string(e.plan.waves), e.plan_matches ? "1" : "0",
-                             gpubench::fmt_double(m.median_us), gpubench::fmt_double(m.p25_us),
-                             gpubench::fmt_double(m.p75_us), gpubench::fmt_double(p),
-                             gpubench::fmt_double(100 * (p - m.median_us) / m.median_us), gpubench::fmt_double(r),
-                             gpubench::fmt_double(100 * (r - m.median_us) / m.median_us), e.model.bound,
-                             gpubench::fmt_double(e.model.dram_bytes), gpubench::fmt_double(e.model.l2_bytes),
-                             gpubench::fmt_double(m.flops() / (m.median_us * 1e-6) / 1e12),
-                             gpubench::fmt_double(m.flops() / (p * 1e-6) / 1e12)}) +
+                             harness::fmt_double(m.median_us), harness::fmt_double(m.p25_us),
+                             harness::fmt_double(m.p75_us), harness::fmt_double(p),
+                             harness::fmt_double(100 * (p - m.median_us) / m.median_us), harness::fmt_double(r),
+                             harness::fmt_double(100 * (r - m.median_us) / m.median_us), e.model.bound,
+                             harness::fmt_double(e.model.dram_bytes), harness::fmt_double(e.model.l2_bytes),
+                             harness::fmt_double(m.flops() / (m.median_us * 1e-6) / 1e12),
+                             harness::fmt_double(m.flops() / (p * 1e-6) / 1e12)}) +
          "\n";
   }
   return s;
 }
 
-}  // namespace npusim::validation
+}  // namespace npusim::validate::compare

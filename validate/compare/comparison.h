@@ -12,7 +12,7 @@
 #include "compiler/gpu_model.h"
 #include "validate/compare/stats.h"
 
-namespace npusim::validation {
+namespace npusim::validate::compare {
 
 // One timed kernel: a row of gemm.csv, cublas.csv or conv.csv that was verified and timed.
 struct Measurement {
@@ -21,7 +21,7 @@ struct Measurement {
   bool conv = false;
   compiler::GemmProblem gemm;  // for a convolution: its implicit GEMM
   compiler::ConvProblem cv;
-  std::optional<gpu::Plan> plan;  // the plan the row records (the project's kernels)
+  std::optional<compiler::Plan> plan;  // the plan the row records (the project's kernels)
   double median_us = 0, p25_us = 0, p75_us = 0;
   double sm_clock_mhz = 0;  // sampled during the runs; 0 when not recorded
   double flops() const;
@@ -60,7 +60,7 @@ struct Entry {
   const Measurement* m = nullptr;
   compiler::KernelPrediction model;
   double roofline_s = 0;
-  gpu::Plan plan;        // the plan predicted (the row's own for the project's kernels)
+  compiler::Plan plan;        // the plan predicted (the row's own for the project's kernels)
   bool plan_matches = true;  // the model's chooser picks the same plan for the row's problem
 };
 
@@ -84,4 +84,4 @@ std::string scatter_svg(const Comparison& c, const std::string& title);
 // One row per entry: the problem, the plan, measured, predicted and roofline times, the errors.
 std::string residuals_csv(const Comparison& c);
 
-}  // namespace npusim::validation
+}  // namespace npusim::validate::compare

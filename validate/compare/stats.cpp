@@ -7,11 +7,11 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace npusim::validation {
+namespace npusim::validate::compare {
 
 double quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
-  return gpubench::quantile_sorted(v, q);  // the harness's definition, the same for both sides
+  return harness::quantile_sorted(v, q);  // the harness's definition, the same for both sides
 }
 
 double pearson(const std::vector<double>& x, const std::vector<double>& y) {
@@ -75,4 +75,4 @@ ErrorStats error_stats(const std::vector<double>& predicted, const std::vector<d
   return s;
 }
 
-}  // namespace npusim::validation
+}  // namespace npusim::validate::compare

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace npusim::validation {
+namespace npusim::validate::compare {
 
 struct ErrorStats {
   std::size_t n = 0;
@@ -34,4 +34,4 @@ std::vector<double> ranks(const std::vector<double>& x);
 // The q-quantile (0 <= q <= 1), linear interpolation between closest ranks (numpy's default).
 double quantile(std::vector<double> values, double q);
 
-}  // namespace npusim::validation
+}  // namespace npusim::validate::compare

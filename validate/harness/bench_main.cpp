@@ -48,9 +48,9 @@
 
 namespace {
 
-namespace gb = npusim::gpubench;
-namespace gk = npusim::gpuk;
-namespace gpu = npusim::gpu;
+namespace gb = npusim::validate::harness;
+namespace gk = npusim::validate::kernels;
+namespace compiler = npusim::compiler;
 using gb::DType;
 
 // ------------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ struct Bench {
   Options opt;
   cudaStream_t stream = nullptr;
   cudaDeviceProp prop{};
-  gpu::GpuLimits limits;
+  compiler::GpuLimits limits;
   std::unique_ptr<gb::Nvml> nvml;
   std::unique_ptr<gb::Timer> timer;
   std::unique_ptr<gk::CublasPeer> cublas;
@@ -407,7 +407,7 @@ gb::Row gemm_row(const gb::GemmShape& g, const std::string& family, DType in, DT
   return row;
 }
 
-void set_resources(gb::Row& row, DType in, DType out, const gpu::Plan& plan, bool conv) {
+void set_resources(gb::Row& row, DType in, DType out, const compiler::Plan& plan, bool conv) {
   gk::KernelResources res;
   if (gk::kernel_resources(in, out, plan.cfg.id, conv, &res) == cudaSuccess) {
     row.set("occupancy_ctas_per_sm", gb::fmt_int(res.ctas_per_sm));
@@ -470,7 +470,7 @@ void run_gemm_parts(Bench& B) {
         if (B.opt.fp32_out && (g.category == gb::Category::square || g.category == gb::Category::odd))
           outs.push_back(DType::fp32);
         for (DType out : outs) {
-          const gpu::Plan plan = gb::plan_for(g, in, B.limits);
+          const compiler::Plan plan = gb::plan_for(g, in, B.limits);
           gb::Row row = gemm_row(g, g.batch > 1 ? "npusim_bmm" : "npusim_gemm", in, out);
           row.set_plan(plan);
           set_resources(row, in, out, plan, false);
@@ -597,7 +597,7 @@ void run_conv_part(Bench& B) {
       }
       const OutputView view{in, c.gemm_m(), c.gemm_n(), c.gemm_n(), 1, 0, c.gemm_k()};
       {
-        const gpu::Plan plan = gb::plan_for(c, in, B.limits);
+        const compiler::Plan plan = gb::plan_for(c, in, B.limits);
         gb::Row row = conv_row(c, "npusim_conv", in);
         row.set_plan(plan);
         set_resources(row, in, in, plan, true);
@@ -878,7 +878,7 @@ void run_selftest(Bench& B) {
       for (DType out : {in, DType::fp32})
         for (int id : gk::kInstantiatedConfigIds)
           for (int split : {1, 3}) {
-            const gpu::Plan plan = gpu::make_plan(cs.m, cs.n, cs.k, gpu::kGemmConfigs[static_cast<std::size_t>(id)], split,
+            const compiler::Plan plan = compiler::make_plan(cs.m, cs.n, cs.k, compiler::kGemmConfigs[static_cast<std::size_t>(id)], split,
                                                   gb::bytes(in), B.limits, cs.batch);
             gb::cuda_check(gk::poison(out, B.c.get(), nc, B.stream), "poison");
             std::string why;
@@ -915,7 +915,7 @@ void run_selftest(Bench& B) {
 
       // planted faults, which the checker must catch
       if (cs.m * cs.n >= 64 && cs.k >= 256) {
-        const gpu::Plan plan = gb::plan_for(g, in, B.limits);
+        const compiler::Plan plan = gb::plan_for(g, in, B.limits);
         gb::ErrorStats st;
         // 1: an output nobody wrote
         gb::cuda_check(gk::poison(in, B.c.get(), nc, B.stream), "poison");
@@ -940,7 +940,7 @@ void run_selftest(Bench& B) {
         // 3: the last k-tile dropped (the same kernel run with k - BK)
         gk::GemmArgs short_k = args;
         short_k.k = static_cast<int>(cs.k - plan.cfg.bk);
-        const gpu::Plan plan_short = gpu::choose_plan(cs.m, cs.n, short_k.k, gb::bytes(in), B.limits, cs.batch);
+        const compiler::Plan plan_short = compiler::choose_plan(cs.m, cs.n, short_k.k, gb::bytes(in), B.limits, cs.batch);
         gb::cuda_check(gk::poison(in, B.c.get(), nc, B.stream), "poison");
         gb::cuda_check(gk::gemm(in, in, plan_short, short_k, B.ws.get(), B.ws.bytes(), B.stream, &why), "gemm " + why);
         gb::cuda_check(gk::compare(in, B.c.get(), cs.m, cs.n, cs.n, cs.batch, cs.m * cs.n, B.ref.as<float>(), B.scratch_stats(), &st, B.stream), "compare");
@@ -1002,8 +1002,8 @@ void run_selftest(Bench& B) {
       B.ws.resize(static_cast<std::size_t>(ny) * 4 * 4);
       for (int id : gk::kInstantiatedConfigIds)
         for (int split : {1, 2}) {
-          const gpu::Plan plan = gpu::make_plan(shape.gemm_m(), shape.gemm_n(), kdim,
-                                                gpu::kGemmConfigs[static_cast<std::size_t>(id)], split, gb::bytes(in), B.limits);
+          const compiler::Plan plan = compiler::make_plan(shape.gemm_m(), shape.gemm_n(), kdim,
+                                                compiler::kGemmConfigs[static_cast<std::size_t>(id)], split, gb::bytes(in), B.limits);
           gb::cuda_check(gk::poison(in, B.c.get(), ny, B.stream), "poison");
           std::string why;
           const cudaError_t e = gk::conv2d(in, in, plan, args, B.ws.get(), B.ws.bytes(), B.stream, &why);
@@ -1085,7 +1085,7 @@ void write_env(Bench& B, const std::string& file, const std::map<std::string, st
     kv("attr_memory_clock_khz", gb::fmt_int(attr));
   if (cudaDeviceGetAttribute(&attr, cudaDevAttrGlobalMemoryBusWidth, B.opt.device) == cudaSuccess)
     kv("attr_memory_bus_width_bits", gb::fmt_int(attr));
-  // the limits every plan of this run was chosen under (gpu::choose_plan)
+  // the limits every plan of this run was chosen under (compiler::choose_plan)
   kv("plan_sms", gb::fmt_int(B.limits.sms));
   kv("plan_smem_per_sm", gb::fmt_int(B.limits.smem_per_sm));
   kv("plan_smem_per_block", gb::fmt_int(B.limits.smem_per_block));
@@ -1129,8 +1129,8 @@ void write_env(Bench& B, const std::string& file, const std::map<std::string, st
   for (const auto& [k, val] : extra) kv(k, val);
 }
 
-gpu::GpuLimits device_limits(const cudaDeviceProp& p) {
-  gpu::GpuLimits g;
+compiler::GpuLimits device_limits(const cudaDeviceProp& p) {
+  compiler::GpuLimits g;
   g.sms = p.multiProcessorCount;
   g.smem_per_sm = static_cast<std::int64_t>(p.sharedMemPerMultiprocessor);
   g.smem_per_block = static_cast<std::int64_t>(p.sharedMemPerBlockOptin);
@@ -1140,13 +1140,13 @@ gpu::GpuLimits device_limits(const cudaDeviceProp& p) {
   return g;
 }
 
-void list_suites(const Options& o, const gpu::GpuLimits& limits, const std::string& source) {
+void list_suites(const Options& o, const compiler::GpuLimits& limits, const std::string& source) {
   std::printf("plans under %s limits: %d SMs, %lld B smem/SM\n", source.c_str(), limits.sms,
               static_cast<long long>(limits.smem_per_sm));
   double flops = 0;
   const auto shapes = selected_gemms(o);
   for (const gb::GemmShape& g : shapes) {
-    const gpu::Plan p = gb::plan_for(g, DType::bf16, limits);
+    const compiler::Plan p = gb::plan_for(g, DType::bf16, limits);
     flops += g.flops();
     std::printf("%-11s %-40s %6lld %6lld %6lld x%-4lld cfg %d split %d ctas %lld waves %lld\n",
                 std::string(gb::name(g.category)).c_str(), g.name.c_str(), static_cast<long long>(g.m),
@@ -1155,7 +1155,7 @@ void list_suites(const Options& o, const gpu::GpuLimits& limits, const std::stri
   }
   std::printf("%zu GEMM shapes, %.1f TFLOP per type and family\n", shapes.size(), flops / 1e12);
   for (const gb::ConvShape& c : selected_convs(o)) {
-    const gpu::Plan p = gb::plan_for(c, DType::bf16, limits);
+    const compiler::Plan p = gb::plan_for(c, DType::bf16, limits);
     std::printf("conv %-22s n%-3lld %3lldx%-3lld c%-4lld k%-4lld %lldx%lld s%lld  gemm %lld x %lld x %lld cfg %d split %d\n",
                 c.name.c_str(), static_cast<long long>(c.n), static_cast<long long>(c.h), static_cast<long long>(c.w),
                 static_cast<long long>(c.c), static_cast<long long>(c.k), static_cast<long long>(c.r),
@@ -1175,7 +1175,7 @@ int main(int argc, char** argv) {
     if (have_gpu && cudaGetDeviceProperties(&B.prop, B.opt.device) == cudaSuccess)
       list_suites(B.opt, device_limits(B.prop), B.prop.name);
     else
-      list_suites(B.opt, gpu::GpuLimits{}, "default (H100)");
+      list_suites(B.opt, compiler::GpuLimits{}, "default (H100)");
     return 0;
   }
   if (!have_gpu) {

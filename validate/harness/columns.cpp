@@ -5,7 +5,7 @@
 
 #include "validate/harness/csv.h"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 namespace {
 std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
@@ -59,7 +59,7 @@ Row& Row::set(std::string_view column, std::string value) {
   return *this;
 }
 
-Row& Row::set_plan(const gpu::Plan& p) {
+Row& Row::set_plan(const compiler::Plan& p) {
   set("config_id", fmt_int(p.cfg.id));
   set("bm", fmt_int(p.cfg.bm));
   set("bn", fmt_int(p.cfg.bn));
@@ -85,4 +85,4 @@ std::vector<std::string> Row::fields() const {
   return out;
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

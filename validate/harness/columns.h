@@ -9,7 +9,7 @@
 
 #include "compiler/gpu_tiling.h"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 // gemm.csv (the project's kernels) and cublas.csv (cuBLAS, cuBLASLt): one row per shape,
 // family and type
@@ -32,7 +32,7 @@ class Row {
   // throws std::out_of_range for a column the table does not have
   Row& set(std::string_view column, std::string value);
   // the plan columns (config_id .. k_per_split)
-  Row& set_plan(const gpu::Plan& p);
+  Row& set_plan(const compiler::Plan& p);
   // fields in column order; unset columns are empty
   std::vector<std::string> fields() const;
   const std::vector<std::string>& columns() const { return columns_; }
@@ -42,4 +42,4 @@ class Row {
   std::map<std::string, std::string, std::less<>> values_;
 };
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 std::string csv_escape(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
@@ -127,4 +127,4 @@ CsvTable read_csv(const std::string& path) {
   return parse_csv(ss.str());
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 // one field, quoted where needed
 std::string csv_escape(std::string_view field);
@@ -50,4 +50,4 @@ struct CsvTable {
 CsvTable parse_csv(std::string_view text);
 CsvTable read_csv(const std::string& path);
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

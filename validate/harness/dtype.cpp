@@ -4,7 +4,7 @@
 #include <cstring>
 #include <limits>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 double bf16_bits_to_double(std::uint16_t bits) {
   const std::uint32_t u = static_cast<std::uint32_t>(bits) << 16;
@@ -46,4 +46,4 @@ double element_to_double(DType t, const void* data, std::size_t i) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 enum class DType { bf16, fp16, fp32 };
 
@@ -43,12 +43,12 @@ constexpr std::optional<DType> parse_dtype(std::string_view s) {
   return std::nullopt;
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness
 
 #include <cstddef>
 #include <cstdint>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 // element i of an array of type t in host memory, as a double (bf16 and fp16 decoded exactly,
 // NaN and infinities included)
@@ -56,4 +56,4 @@ double element_to_double(DType t, const void* data, std::size_t i);
 double bf16_bits_to_double(std::uint16_t bits);
 double fp16_bits_to_double(std::uint16_t bits);
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 namespace {
 // the few NVML entry points used (signatures of nvml.h; nvmlReturn_t is an int enum, 0 = success)
@@ -138,4 +138,4 @@ std::string utc_timestamp() {
   return buf.data();
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 class Nvml {
  public:
@@ -47,4 +47,4 @@ std::string nvidia_smi_query();
 // current UTC time, ISO 8601
 std::string utc_timestamp();
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -6,7 +6,7 @@
 
 #include "validate/harness/csv.h"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 ErrorBound error_bound(DType out, std::int64_t k) {
   if (k < 1) throw std::invalid_argument("error bound for a reduction of length < 1");
@@ -62,4 +62,4 @@ ErrorStats error_stats(const std::vector<double>& y, const std::vector<double>& 
   return s;
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -30,7 +30,7 @@
 
 #include "validate/harness/dtype.h"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 // The reductions, as the GPU fills them (plain data: validate/kernels/reference.cu writes it).
 struct ErrorStats {
@@ -62,4 +62,4 @@ CheckResult check_errors(const ErrorStats& s, DType out, std::int64_t k);
 // The same reductions on the host (for the tests, and the harness's self-test of the GPU checker).
 ErrorStats error_stats(const std::vector<double>& y, const std::vector<double>& r);
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -5,7 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 double quantile_sorted(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) throw std::invalid_argument("quantile of no values");
@@ -32,4 +32,4 @@ Summary summarize(std::vector<double> values) {
   return s;
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

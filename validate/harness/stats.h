@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 struct Summary {
   std::size_t n = 0;
@@ -20,4 +20,4 @@ double quantile_sorted(const std::vector<double>& sorted, double q);
 // Sorts a copy; throws std::invalid_argument on an empty input or a non-finite value.
 Summary summarize(std::vector<double> values);
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <tuple>
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 std::string_view name(Category c) {
   switch (c) {
@@ -211,12 +211,12 @@ std::vector<ConvShape> conv_suite() {
   return v;
 }
 
-gpu::Plan plan_for(const GemmShape& g, DType in, const gpu::GpuLimits& limits) {
-  return gpu::choose_plan(g.m, g.n, g.k, bytes(in), limits, g.batch);
+compiler::Plan plan_for(const GemmShape& g, DType in, const compiler::GpuLimits& limits) {
+  return compiler::choose_plan(g.m, g.n, g.k, bytes(in), limits, g.batch);
 }
 
-gpu::Plan plan_for(const ConvShape& c, DType in, const gpu::GpuLimits& limits) {
-  return gpu::choose_plan(c.gemm_m(), c.gemm_n(), c.gemm_k(), bytes(in), limits);
+compiler::Plan plan_for(const ConvShape& c, DType in, const compiler::GpuLimits& limits) {
+  return compiler::choose_plan(c.gemm_m(), c.gemm_n(), c.gemm_k(), bytes(in), limits);
 }
 
 std::string gpu_slug(std::string_view gpu_name) {
@@ -232,4 +232,4 @@ std::string gpu_slug(std::string_view gpu_name) {
   return out.empty() ? "unknown-gpu" : out;
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

@@ -12,7 +12,7 @@
 #include "compiler/gpu_tiling.h"
 #include "validate/harness/dtype.h"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 enum class Category { projection, mlp, attention, decode, square, odd };
 inline constexpr Category kCategories[] = {Category::projection, Category::mlp,    Category::attention,
@@ -50,11 +50,11 @@ std::vector<ConvShape> resnet50_convs(std::int64_t batch);
 // the conv suite: ResNet-50 at batch 1 and 32
 std::vector<ConvShape> conv_suite();
 
-// The plan the project's kernel runs: gpu::choose_plan with the batch.
-gpu::Plan plan_for(const GemmShape& g, DType in, const gpu::GpuLimits& limits);
-gpu::Plan plan_for(const ConvShape& c, DType in, const gpu::GpuLimits& limits);
+// The plan the project's kernel runs: compiler::choose_plan with the batch.
+compiler::Plan plan_for(const GemmShape& g, DType in, const compiler::GpuLimits& limits);
+compiler::Plan plan_for(const ConvShape& c, DType in, const compiler::GpuLimits& limits);
 
 // "NVIDIA H100 80GB HBM3" -> "nvidia-h100-80gb-hbm3": the folder name under validate/data/
 std::string gpu_slug(std::string_view gpu_name);
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

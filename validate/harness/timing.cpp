@@ -6,7 +6,7 @@
 
 #include "validate/kernels/bench_kernels.cuh"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 void cuda_check(cudaError_t e, const std::string& what) {
   if (e != cudaSuccess) throw std::runtime_error(what + ": " + cudaGetErrorString(e));
@@ -24,7 +24,7 @@ Timer::~Timer() {
 }
 
 void Timer::flush() {
-  if (flush_buf_) cuda_check(gpuk::flush_l2(flush_buf_, flush_bytes_, ++flush_count_, stream_), "L2 flush");
+  if (flush_buf_) cuda_check(kernels::flush_l2(flush_buf_, flush_bytes_, ++flush_count_, stream_), "L2 flush");
 }
 
 Timed Timer::time(const Launch& launch, const TimingOptions& opt) {
@@ -71,4 +71,4 @@ Timed Timer::time(const Launch& launch, const TimingOptions& opt) {
   return t;
 }
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

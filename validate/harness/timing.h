@@ -16,7 +16,7 @@
 #include "validate/harness/env_info.h"
 #include "validate/harness/stats.h"
 
-namespace npusim::gpubench {
+namespace npusim::validate::harness {
 
 struct TimingOptions {
   int warmup = 10;
@@ -58,4 +58,4 @@ class Timer {
 // throws std::runtime_error("what: <CUDA error>") unless e == cudaSuccess
 void cuda_check(cudaError_t e, const std::string& what);
 
-}  // namespace npusim::gpubench
+}  // namespace npusim::validate::harness

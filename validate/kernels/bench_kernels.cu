@@ -6,7 +6,7 @@
 #include "validate/kernels/bench_kernels.cuh"
 #include "validate/kernels/gemm.cuh"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 namespace {
 
@@ -100,4 +100,4 @@ cudaError_t launch_read(const void* src, std::size_t bytes, int repeats, int blo
   return cudaGetLastError();
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

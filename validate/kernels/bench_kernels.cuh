@@ -16,7 +16,7 @@
 
 #include "validate/kernels/kernels.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 cudaError_t flush_l2(void* buffer, std::size_t bytes, unsigned value, cudaStream_t s);
 cudaError_t launch_empty(cudaStream_t s);
@@ -31,4 +31,4 @@ cudaError_t launch_copy(const void* src, void* dst, std::size_t bytes, int block
 // that cannot occur, so that the reads are not optimised away)
 cudaError_t launch_read(const void* src, std::size_t bytes, int repeats, int blocks, float* sink, cudaStream_t s);
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

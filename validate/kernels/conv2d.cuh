@@ -10,12 +10,12 @@
 // Any stride, padding and dilation; groups = 1 only (depthwise and grouped convolutions are not
 // supported). Where C is a multiple of 8 (every ResNet-50 layer but conv1) each 16-byte chunk of
 // an A row is 8 channels of one input pixel and is copied with cp.async; otherwise (C = 3) the
-// loader gathers element by element. The plan is gpu::choose_plan(M, N, K) like any GEMM.
+// loader gathers element by element. The plan is compiler::choose_plan(M, N, K) like any GEMM.
 #pragma once
 
 #include "validate/kernels/gemm.cuh"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 template <class Tl, class T>
 struct ConvA {
@@ -94,4 +94,4 @@ __host__ __device__ constexpr int conv_out_size(int in, int filter, int stride, 
   return (in + 2 * pad - dil * (filter - 1) - 1) / stride + 1;
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

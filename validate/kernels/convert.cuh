@@ -5,7 +5,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 template <class T>
 __device__ __forceinline__ float to_float(T v);
@@ -37,4 +37,4 @@ __device__ __forceinline__ __half from_float<__half>(float v) {
   return __float2half_rn(v);
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

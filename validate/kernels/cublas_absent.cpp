@@ -4,7 +4,7 @@
 
 #include "validate/kernels/cublas_ref.cuh"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 struct CublasPeer::Impl {};
 
@@ -29,4 +29,4 @@ bool CublasPeer::conv2d(DType, const ConvArgs&, void*, std::string* why) {
   return false;
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

@@ -7,7 +7,7 @@
 
 #include "validate/kernels/cublas_ref.cuh"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 namespace {
 
@@ -178,7 +178,7 @@ bool CublasPeer::lt_run(const GemmArgs& a, std::string* why) {
 
 std::size_t CublasPeer::col_bytes(DType in, const ConvArgs& a) {
   if (direct_im2col(a)) return 0;
-  return static_cast<std::size_t>(a.n) * a.p() * a.q() * a.r * a.s * a.c * static_cast<std::size_t>(gpubench::bytes(in));
+  return static_cast<std::size_t>(a.n) * a.p() * a.q() * a.r * a.s * a.c * static_cast<std::size_t>(harness::bytes(in));
 }
 
 bool CublasPeer::conv2d(DType in, const ConvArgs& a, void* col, std::string* why) {
@@ -219,4 +219,4 @@ bool CublasPeer::conv2d(DType in, const ConvArgs& a, void* col, std::string* why
   return gemm(in, in, g, why);
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

@@ -1,5 +1,5 @@
 // cuBLAS and cuBLASLt as the reference peers of the project's GEMM (host-callable declarations;
-// implementation in cublas_ref.cu). Both compute the same row-major C = A B as gpuk::gemm, by the
+// implementation in cublas_ref.cu). Both compute the same row-major C = A B as kernels::gemm, by the
 // usual transposition: column-major C^T (n x m) = B^T (n x k) A^T (k x m), fp32 compute type.
 //   cuBLAS:   cublasGemmEx / cublasGemmStridedBatchedEx, CUBLAS_GEMM_DEFAULT (the library's own
 //             choice), a 32 MiB workspace set with cublasSetWorkspace
@@ -18,7 +18,7 @@
 
 #include "validate/kernels/kernels.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 struct CublasVersions {
   int cublas = 0;         // cublasGetVersion, e.g. 130100
@@ -54,4 +54,4 @@ class CublasPeer {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

@@ -8,7 +8,7 @@
 #include "validate/kernels/gemm.cuh"
 #include "validate/kernels/launch_table.h"
 
-namespace npusim::gpuk::detail {
+namespace npusim::validate::kernels::detail {
 
 template <class T, class OutT, template <class, class> class ALoad>
 struct Instantiations {
@@ -56,4 +56,4 @@ struct Instantiations {
   }
 };
 
-}  // namespace npusim::gpuk::detail
+}  // namespace npusim::validate::kernels::detail

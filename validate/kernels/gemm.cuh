@@ -6,7 +6,7 @@
 //
 // The CTA tile (BM x BN x BK), the cp.async pipeline depth and the warp grid are template
 // parameters (a Tile), instantiated only with the configurations of compiler/gpu_tiling.h, so the
-// kernel runs exactly the Plan that gpu::choose_plan returns and that npusim predicts:
+// kernel runs exactly the Plan that compiler::choose_plan returns and that npusim predicts:
 //   grid = (ctas_m x ctas_n, split_k, batch), one CTA per BM x BN output tile and K split;
 //   __launch_bounds__(threads, regs_per_sm / (threads x regs)) holds the register budget, so the
 //   CTAs per SM are the plan's (the harness checks this against the occupancy API);
@@ -35,7 +35,7 @@
 #include "validate/kernels/kernel_params.h"
 #include "validate/kernels/tile_rules.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -146,7 +146,7 @@ struct Tile {
 
 template <int Id>
 struct TileOf {
-  static constexpr gpu::TileConfig c = gpu::kGemmConfigs[Id];
+  static constexpr compiler::TileConfig c = compiler::kGemmConfigs[Id];
   static_assert(c.id == Id, "kGemmConfigs[i].id must be i");
   static_assert(tile_config_ok(c), "a configuration of gpu_tiling.h breaks the kernel's rules (tile_rules.h)");
   using type = Tile<c.bm, c.bn, c.bk, c.stages, c.warps_m, c.warps_n, c.regs>;
@@ -253,7 +253,7 @@ struct DenseB {
 
 // CTA index -> output tile, in groups of kGroupM tile rows so that the CTAs resident at one time
 // share A and B panels in L2 (grouped rasterization)
-inline constexpr int kGroupM = gpu::kRasterGroupM;
+inline constexpr int kGroupM = compiler::kRasterGroupM;
 
 template <class Tl, class T, class OutT, template <class, class> class ALoad>
 __global__ void __launch_bounds__(Tl::THREADS, Tl::MIN_CTAS) gemm_kernel(const GemmParams p, const ConvGeometry g) {
@@ -450,4 +450,4 @@ struct TiledGemm {
   }
 };
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

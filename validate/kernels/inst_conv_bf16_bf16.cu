@@ -2,6 +2,6 @@
 // type pair, so that a parallel build compiles them side by side).
 #include "validate/kernels/dispatch.cuh"
 
-namespace npusim::gpuk::detail {
+namespace npusim::validate::kernels::detail {
 KernelSet conv_bf16_bf16() { return Instantiations<__nv_bfloat16, __nv_bfloat16, ConvA>::table(); }
-}  // namespace npusim::gpuk::detail
+}  // namespace npusim::validate::kernels::detail

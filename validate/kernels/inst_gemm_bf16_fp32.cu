@@ -2,6 +2,6 @@
 // type pair, so that a parallel build compiles them side by side).
 #include "validate/kernels/dispatch.cuh"
 
-namespace npusim::gpuk::detail {
+namespace npusim::validate::kernels::detail {
 KernelSet gemm_bf16_fp32() { return Instantiations<__nv_bfloat16, float, DenseA>::table(); }
-}  // namespace npusim::gpuk::detail
+}  // namespace npusim::validate::kernels::detail

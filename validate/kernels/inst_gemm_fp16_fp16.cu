@@ -2,6 +2,6 @@
 // type pair, so that a parallel build compiles them side by side).
 #include "validate/kernels/dispatch.cuh"
 
-namespace npusim::gpuk::detail {
+namespace npusim::validate::kernels::detail {
 KernelSet gemm_fp16_fp16() { return Instantiations<__half, __half, DenseA>::table(); }
-}  // namespace npusim::gpuk::detail
+}  // namespace npusim::validate::kernels::detail

@@ -2,7 +2,7 @@
 // convolution (conv2d.cuh). Plain data, includable from host C++.
 #pragma once
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 struct GemmParams {
   const void* a = nullptr;
@@ -25,4 +25,4 @@ struct ConvGeometry {
   int stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1, dil_w = 1;
 };
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

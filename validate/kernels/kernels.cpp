@@ -9,7 +9,7 @@
 #include "validate/kernels/launch_table.h"
 #include "validate/kernels/tile_rules.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 namespace {
 
@@ -33,17 +33,17 @@ std::optional<detail::KernelSet> pick(DType in, DType out, bool conv) {
   return std::nullopt;
 }
 
-bool same_config(const gpu::TileConfig& a, const gpu::TileConfig& b) {
+bool same_config(const compiler::TileConfig& a, const compiler::TileConfig& b) {
   return a.bm == b.bm && a.bn == b.bn && a.bk == b.bk && a.stages == b.stages && a.warps_m == b.warps_m &&
          a.warps_n == b.warps_n && a.id == b.id && a.regs == b.regs;
 }
 
 // the plan is one of the kernel's and covers an m x n x k x batch problem exactly
-cudaError_t check_plan(const gpu::Plan& plan, long long m, long long n, long long k, long long batch, std::string* why) {
+cudaError_t check_plan(const compiler::Plan& plan, long long m, long long n, long long k, long long batch, std::string* why) {
   const int id = plan.cfg.id;
-  if (id < 0 || id >= static_cast<int>(gpu::kGemmConfigs.size()) || !is_instantiated(id))
+  if (id < 0 || id >= static_cast<int>(compiler::kGemmConfigs.size()) || !is_instantiated(id))
     return refuse(why, "configuration " + std::to_string(id) + " is not instantiated");
-  if (!same_config(plan.cfg, gpu::kGemmConfigs[static_cast<std::size_t>(id)]))
+  if (!same_config(plan.cfg, compiler::kGemmConfigs[static_cast<std::size_t>(id)]))
     return refuse(why, "the plan's configuration differs from kGemmConfigs[" + std::to_string(id) + "]");
   if (m < 1 || n < 1 || k < 1 || batch < 1) return refuse(why, "empty problem");
   const long long int_max = std::numeric_limits<int>::max();
@@ -51,7 +51,7 @@ cudaError_t check_plan(const gpu::Plan& plan, long long m, long long n, long lon
     return refuse(why, "problem past the kernel's 32-bit indexing (or batch > 65535)");
   if (plan.batch != batch) return refuse(why, "the plan is for another batch");
   if (plan.split_k < 1 || plan.split_k > 65535) return refuse(why, "split_k out of range");
-  if (plan.ctas_m != gpu::div_up(m, plan.cfg.bm) || plan.ctas_n != gpu::div_up(n, plan.cfg.bn) ||
+  if (plan.ctas_m != compiler::div_up(m, plan.cfg.bm) || plan.ctas_n != compiler::div_up(n, plan.cfg.bn) ||
       plan.ctas != plan.ctas_m * plan.ctas_n * plan.split_k * batch)
     return refuse(why, "the plan's grid is for another shape");
   if (plan.k_per_split < 1 || plan.k_per_split % plan.cfg.bk != 0 || plan.k_per_split * plan.split_k < k ||
@@ -61,7 +61,7 @@ cudaError_t check_plan(const gpu::Plan& plan, long long m, long long n, long lon
   return cudaSuccess;
 }
 
-GemmParams base_params(const gpu::Plan& plan, long long m, long long n, long long k, long long batch) {
+GemmParams base_params(const compiler::Plan& plan, long long m, long long n, long long k, long long batch) {
   GemmParams p;
   p.m = static_cast<int>(m);
   p.n = static_cast<int>(n);
@@ -76,13 +76,13 @@ GemmParams base_params(const gpu::Plan& plan, long long m, long long n, long lon
 
 }  // namespace
 
-std::size_t workspace_bytes(const gpu::Plan& plan, long long m, long long n) {
+std::size_t workspace_bytes(const compiler::Plan& plan, long long m, long long n) {
   if (plan.split_k <= 1) return 0;
   return static_cast<std::size_t>(plan.batch) * static_cast<std::size_t>(plan.split_k) * static_cast<std::size_t>(m) *
          static_cast<std::size_t>(n) * sizeof(float);
 }
 
-cudaError_t gemm(DType in, DType out, const gpu::Plan& plan, const GemmArgs& a, void* workspace,
+cudaError_t gemm(DType in, DType out, const compiler::Plan& plan, const GemmArgs& a, void* workspace,
                  std::size_t workspace_size, cudaStream_t stream, std::string* why) {
   const auto set = pick(in, out, false);
   if (!set) return refuse(why, "unsupported type pair for the GEMM");
@@ -105,11 +105,11 @@ cudaError_t gemm(DType in, DType out, const gpu::Plan& plan, const GemmArgs& a, 
   p.stride_c = a.stride_c;
   p.vec_a = a.k % 8 == 0 && a.lda % 8 == 0 && a.stride_a % 8 == 0 && aligned(a.a, 16);
   p.vec_b = a.n % 8 == 0 && a.ldb % 8 == 0 && a.stride_b % 8 == 0 && aligned(a.b, 16);
-  p.vec_c = a.ldc % 2 == 0 && a.stride_c % 2 == 0 && aligned(a.c, 2 * static_cast<std::size_t>(gpubench::bytes(out)));
+  p.vec_c = a.ldc % 2 == 0 && a.stride_c % 2 == 0 && aligned(a.c, 2 * static_cast<std::size_t>(harness::bytes(out)));
   return set->launch(plan.cfg.id, p, ConvGeometry{}, stream);
 }
 
-cudaError_t conv2d(DType in, DType out, const gpu::Plan& plan, const ConvArgs& a, void* workspace,
+cudaError_t conv2d(DType in, DType out, const compiler::Plan& plan, const ConvArgs& a, void* workspace,
                    std::size_t workspace_size, cudaStream_t stream, std::string* why) {
   const auto set = pick(in, out, true);
   if (!set) return refuse(why, "unsupported type pair for the convolution");
@@ -136,7 +136,7 @@ cudaError_t conv2d(DType in, DType out, const gpu::Plan& plan, const ConvArgs& a
   p.ldc = a.k;
   p.vec_a = a.c % 8 == 0 && aligned(a.x, 16);
   p.vec_b = a.k % 8 == 0 && aligned(a.f, 16);
-  p.vec_c = a.k % 2 == 0 && aligned(a.y, 2 * static_cast<std::size_t>(gpubench::bytes(out)));
+  p.vec_c = a.k % 2 == 0 && aligned(a.y, 2 * static_cast<std::size_t>(harness::bytes(out)));
   ConvGeometry g;
   g.n = a.n;
   g.h = a.h;
@@ -166,4 +166,4 @@ cudaError_t kernel_resources(DType in, DType out, int config_id, bool conv, Kern
   return set->resources(config_id, r);
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

@@ -1,5 +1,5 @@
 // Host API of the project's GPU kernels (host C++ may include this; the kernels are in the .cu
-// files of npusim_gpu_kernels). Every call runs exactly the given gpu::Plan: the configuration,
+// files of npusim_gpu_kernels). Every call runs exactly the given compiler::Plan: the configuration,
 // split-K and the grid it implies; a plan the kernels cannot run is refused, not adapted.
 #pragma once
 
@@ -11,9 +11,9 @@
 #include "compiler/gpu_tiling.h"
 #include "validate/harness/dtype.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
-using gpubench::DType;
+using harness::DType;
 
 // C (m x n) = A (m x k) B (k x n), all row-major, `batch` products stride_* elements apart
 struct GemmArgs {
@@ -37,15 +37,15 @@ struct ConvArgs {
 };
 
 // fp32 workspace the plan needs (the split-K partials), bytes; 0 without split-K
-std::size_t workspace_bytes(const gpu::Plan& plan, long long m, long long n);
+std::size_t workspace_bytes(const compiler::Plan& plan, long long m, long long n);
 
 // Type pairs: in bf16 or fp16; out the same type or fp32 (GEMM), the same type (conv).
 // Returns cudaErrorInvalidValue (and `why`, when given) for a plan whose configuration is not
 // instantiated or differs from kGemmConfigs, a plan for another shape (ctas, batch), a missing
 // or too small workspace, an unsupported type pair, or sizes past the kernels' 32-bit indexing.
-cudaError_t gemm(DType in, DType out, const gpu::Plan& plan, const GemmArgs& args, void* workspace,
+cudaError_t gemm(DType in, DType out, const compiler::Plan& plan, const GemmArgs& args, void* workspace,
                  std::size_t workspace_size, cudaStream_t stream, std::string* why = nullptr);
-cudaError_t conv2d(DType in, DType out, const gpu::Plan& plan, const ConvArgs& args, void* workspace,
+cudaError_t conv2d(DType in, DType out, const compiler::Plan& plan, const ConvArgs& args, void* workspace,
                    std::size_t workspace_size, cudaStream_t stream, std::string* why = nullptr);
 
 // Once per process, before the first launch: raises the dynamic shared-memory limit of every
@@ -60,4 +60,4 @@ struct KernelResources {
 };
 cudaError_t kernel_resources(DType in, DType out, int config_id, bool conv, KernelResources* r);
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

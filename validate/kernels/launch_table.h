@@ -7,7 +7,7 @@
 #include "validate/kernels/kernel_params.h"
 #include "validate/kernels/kernels.h"
 
-namespace npusim::gpuk::detail {
+namespace npusim::validate::kernels::detail {
 
 struct KernelSet {
   cudaError_t (*launch)(int config_id, const GemmParams&, const ConvGeometry&, cudaStream_t);
@@ -23,4 +23,4 @@ KernelSet gemm_fp16_fp32();
 KernelSet conv_bf16_bf16();
 KernelSet conv_fp16_fp16();
 
-}  // namespace npusim::gpuk::detail
+}  // namespace npusim::validate::kernels::detail

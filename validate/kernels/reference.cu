@@ -4,7 +4,7 @@
 #include "validate/kernels/convert.cuh"
 #include "validate/kernels/reference.cuh"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 namespace {
 
@@ -118,7 +118,7 @@ __device__ __forceinline__ void atomic_max_nonneg(float* addr, float v) {
 }
 
 // pass 1: sum of squares of the reference and its non-finite elements
-__global__ void ref_norm_kernel(const float* ref, long long total, gpubench::ErrorStats* st) {
+__global__ void ref_norm_kernel(const float* ref, long long total, harness::ErrorStats* st) {
   double sq = 0;
   unsigned long long bad = 0;
   for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < total;
@@ -140,7 +140,7 @@ __global__ void ref_norm_kernel(const float* ref, long long total, gpubench::Err
 // pass 2: the output against the reference (rms from pass 1)
 template <class T>
 __global__ void compare_kernel(const T* y, long long rows, long long cols, long long ld, long long batch,
-                               long long stride, const float* ref, gpubench::ErrorStats* st) {
+                               long long stride, const float* ref, harness::ErrorStats* st) {
   const long long per = rows * cols, total = per * batch;
   const float rms = static_cast<float>(sqrt(st->sum_sq_ref / static_cast<double>(total)));
   double sq = 0;
@@ -194,7 +194,7 @@ cudaError_t fill_random(DType t, void* p, std::size_t n, std::uint64_t seed, flo
 }
 
 cudaError_t poison(DType t, void* p, std::size_t n, cudaStream_t s) {
-  return cudaMemsetAsync(p, 0xff, n * static_cast<std::size_t>(gpubench::bytes(t)), s);
+  return cudaMemsetAsync(p, 0xff, n * static_cast<std::size_t>(harness::bytes(t)), s);
 }
 
 cudaError_t reference_gemm(DType in, const GemmArgs& a, float* ref, cudaStream_t s) {
@@ -220,11 +220,11 @@ cudaError_t reference_conv(DType in, const ConvArgs& a, float* ref, cudaStream_t
 }
 
 cudaError_t compare(DType out, const void* y, long long rows, long long cols, long long ld, long long batch,
-                    long long stride, const float* ref, gpubench::ErrorStats* scratch, gpubench::ErrorStats* result,
+                    long long stride, const float* ref, harness::ErrorStats* scratch, harness::ErrorStats* result,
                     cudaStream_t s) {
   const long long total = rows * cols * batch;
   if (total <= 0) return cudaErrorInvalidValue;
-  gpubench::ErrorStats init;
+  harness::ErrorStats init;
   init.count = static_cast<unsigned long long>(total);
   cudaError_t e = cudaMemcpyAsync(scratch, &init, sizeof init, cudaMemcpyHostToDevice, s);
   if (e != cudaSuccess) return e;
@@ -241,4 +241,4 @@ cudaError_t compare(DType out, const void* y, long long rows, long long cols, lo
   return cudaStreamSynchronize(s);
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

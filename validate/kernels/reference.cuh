@@ -16,7 +16,7 @@
 #include "validate/harness/error_bound.h"
 #include "validate/kernels/kernels.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 // n elements of type t, uniform in [lo, hi] (rounded to t), from a counter-based hash of
 // (seed, index): the same seed gives the same data on any launch configuration
@@ -36,7 +36,7 @@ cudaError_t reference_conv(DType in, const ConvArgs& a, float* ref, cudaStream_t
 // elements apart) with the dense fp32 reference; `scratch` is device memory for one ErrorStats.
 // Synchronises the stream and returns the statistics in *result.
 cudaError_t compare(DType out, const void* y, long long rows, long long cols, long long ld, long long batch,
-                    long long stride, const float* ref, gpubench::ErrorStats* scratch, gpubench::ErrorStats* result,
+                    long long stride, const float* ref, harness::ErrorStats* scratch, harness::ErrorStats* result,
                     cudaStream_t s);
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

@@ -10,7 +10,7 @@
 
 #include "compiler/gpu_tiling.h"
 
-namespace npusim::gpuk {
+namespace npusim::validate::kernels {
 
 // The mma.sync instruction the kernel issues: m16n8k16 (bf16 or fp16 in, fp32 accumulate).
 inline constexpr int kMmaM = 16, kMmaN = 8, kMmaK = 16;
@@ -22,13 +22,13 @@ inline constexpr int kMaxRegsAllocated = 256;
 
 // The minimum CTAs per SM the kernel asks of the compiler (__launch_bounds__), from the
 // configuration's register budget: regs_per_sm / (threads x regs).
-constexpr int min_ctas_for_regs(const gpu::TileConfig& c) {
+constexpr int min_ctas_for_regs(const compiler::TileConfig& c) {
   const int n = kRegsPerSm / (c.threads() * c.regs);
   return n < 1 ? 1 : n;
 }
 
 // Every rule the kernel static_asserts, as one predicate (elem_bytes: 2 for bf16/fp16).
-constexpr bool tile_config_ok(const gpu::TileConfig& c) {
+constexpr bool tile_config_ok(const compiler::TileConfig& c) {
   if (c.bm <= 0 || c.bn <= 0 || c.bk <= 0 || c.warps_m <= 0 || c.warps_n <= 0) return false;
   if (c.stages < 2) return false;                                   // a pipeline needs 2 stages
   if (c.bm % (c.warps_m * kMmaM) != 0) return false;                // warp tile rows: whole m16 tiles
@@ -54,4 +54,4 @@ constexpr bool is_instantiated(int id) {
   return false;
 }
 
-}  // namespace npusim::gpuk
+}  // namespace npusim::validate::kernels

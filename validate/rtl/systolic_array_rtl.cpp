@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "arch/checked.h"
-#include "arch/error.h"
+#include "base/checked.h"
+#include "base/error.h"
 #include "compiler/pe_timing.h"
 
 #if NPUSIM_HAVE_RTL
@@ -15,7 +15,7 @@
 #include "validate/rtl/rtl_models.h"
 #endif
 
-namespace npusim::rtl {
+namespace npusim::validate::rtl {
 
 using arch::Dataflow;
 
@@ -384,4 +384,4 @@ std::vector<std::int32_t> reference_gemm(std::int64_t m, std::int64_t n, std::in
   return c;
 }
 
-}  // namespace npusim::rtl
+}  // namespace npusim::validate::rtl

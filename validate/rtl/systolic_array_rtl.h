@@ -18,7 +18,7 @@
 
 #include "arch/arch_config.h"
 
-namespace npusim::rtl {
+namespace npusim::validate::rtl {
 
 struct ArrayShape {
   std::int64_t rows = 0, cols = 0, v = 1;  // v: MACs per PE per cycle
@@ -77,4 +77,4 @@ class SystolicArrayRtl {
 std::vector<std::int32_t> reference_gemm(std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t groups,
                                          std::span<const std::int8_t> a, std::span<const std::int8_t> b);
 
-}  // namespace npusim::rtl
+}  // namespace npusim::validate::rtl

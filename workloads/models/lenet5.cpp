@@ -5,7 +5,7 @@
 // trainable subsampling differ; the MACs do not). 416,520 MACs and 61,706 parameters per image.
 #include "workloads/models/models.h"
 
-namespace npusim::wl::models {
+namespace npusim::workloads::models {
 
 Graph lenet5(const ModelParams& params) {
   check_params("lenet5", params);
@@ -28,4 +28,4 @@ Graph lenet5(const ModelParams& params) {
   return g;
 }
 
-}  // namespace npusim::wl::models
+}  // namespace npusim::workloads::models

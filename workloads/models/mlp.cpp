@@ -2,7 +2,7 @@
 // [batch, 1024] -> 4096 (ReLU) -> 4096 (ReLU) -> 1024, all with bias.
 #include "workloads/models/models.h"
 
-namespace npusim::wl::models {
+namespace npusim::workloads::models {
 
 Graph mlp(const ModelParams& params) {
   check_params("mlp", params);
@@ -17,4 +17,4 @@ Graph mlp(const ModelParams& params) {
   return g;
 }
 
-}  // namespace npusim::wl::models
+}  // namespace npusim::workloads::models

@@ -9,7 +9,7 @@
 
 #include "workloads/models/models.h"
 
-namespace npusim::wl::models {
+namespace npusim::workloads::models {
 namespace {
 
 TensorId conv(Graph& g, const std::string& name, TensorId x, std::int64_t out, std::int64_t k, std::int64_t stride,
@@ -68,4 +68,4 @@ Graph mobilenetv2(const ModelParams& params) {
   return g;
 }
 
-}  // namespace npusim::wl::models
+}  // namespace npusim::workloads::models

@@ -10,7 +10,7 @@
 #include "workloads/graph.h"
 #include "workloads/zoo.h"
 
-namespace npusim::wl::models {
+namespace npusim::workloads::models {
 
 // CNNs (NCHW, 224x224 RGB input). BatchNorm is folded into the preceding convolution, so those
 // convolutions carry no bias and no BN op is emitted.
@@ -38,4 +38,4 @@ inline constexpr std::int64_t kLlamaDefaultSeq = 2048;
 // the sequence length to use: params.seq, or `default_seq` when params.seq is 0.
 std::int64_t check_params(std::string_view name, const ModelParams& params, std::int64_t default_seq = 0);
 
-}  // namespace npusim::wl::models
+}  // namespace npusim::workloads::models

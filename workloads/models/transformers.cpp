@@ -20,10 +20,10 @@
 
 #include <string>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "workloads/models/models.h"
 
-namespace npusim::wl::models {
+namespace npusim::workloads::models {
 namespace {
 
 struct AttnShape {
@@ -242,4 +242,4 @@ Graph vit_b16(const ModelParams& params) {
   return g;
 }
 
-}  // namespace npusim::wl::models
+}  // namespace npusim::workloads::models

@@ -9,7 +9,7 @@
 
 #include "workloads/models/models.h"
 
-namespace npusim::wl::models {
+namespace npusim::workloads::models {
 
 Graph vgg16(const ModelParams& params) {
   check_params("vgg16", params);
@@ -45,4 +45,4 @@ Graph vgg16(const ModelParams& params) {
   return g;
 }
 
-}  // namespace npusim::wl::models
+}  // namespace npusim::workloads::models

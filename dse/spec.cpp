@@ -1,4 +1,4 @@
-#include "cli/sweep_spec.h"
+#include "dse/spec.h"
 
 #include <fmt/format.h>
 
@@ -9,10 +9,11 @@
 #include <limits>
 #include <set>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/loader.h"
-#include "arch/scalar_text.h"
-#include "cli/common.h"
+#include "base/scalar_text.h"
+#include "base/files.h"
+#include "driver/driver.h"
 #include "compiler/mapper.h"
 #include "workloads/zoo.h"
 
@@ -21,7 +22,7 @@ namespace npusim {
 std::span<const EmbeddedText> sweep_spec_examples();
 }  // namespace npusim
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 std::span<const EmbeddedText> sweep_examples() { return sweep_spec_examples(); }
 
@@ -674,7 +675,7 @@ struct SpecParser {
       if (w.seq < 0) fail(n.find("seq")->loc, path + ".seq", fmt::format("must be >= 0, got {}", w.seq));
     }
     // A layer-list file is found next to the spec.
-    if (!wl::find_model(w.model) && w.model.rfind("gemm:", 0) != 0 && !base_dir.empty()) {
+    if (!workloads::find_model(w.model) && w.model.rfind("gemm:", 0) != 0 && !base_dir.empty()) {
       const std::filesystem::path p = std::filesystem::path(base_dir) / w.model;
       if (std::filesystem::path(w.model).is_relative() && std::filesystem::exists(p)) w.model = p.string();
     }
@@ -760,8 +761,8 @@ struct SpecParser {
       if (!keys.insert(w.key()).second) fail(w.loc, path, fmt::format("workload '{}' is listed twice", w.key()));
       // The model must resolve (zoo name, gemm:M,N,K or layer list) before anything runs.
       try {
-        ModelOptions mo;
-        mo.model = w.model, mo.batch = w.batch, mo.seq = w.seq, mo.dtype = w.dtype;
+        driver::ModelSpec ms;
+        ms.model = w.model, ms.batch = w.batch, ms.seq = w.seq;
         arch::ArchConfig any = *base_cfg;
         if (!w.dtype.empty()) {
           // The dtype is checked against each point's architecture when it runs; here only its name.
@@ -769,7 +770,7 @@ struct SpecParser {
           if (!d || *d == DType::Int32) throw Error(fmt::format("dtype '{}': unknown operand datatype", w.dtype));
           any.datatypes.macs_per_pe_per_cycle[index_of(*d)] = 1;
         }
-        load_model_option(mo, any);
+        driver::load_model(ms, any);
       } catch (const Error& e) {
         fail(w.loc, path, e.what());
       }
@@ -877,4 +878,4 @@ std::vector<Point> expand(const SweepSpec& spec) {
   return points;
 }
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

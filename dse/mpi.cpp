@@ -10,15 +10,15 @@
 #include <memory>
 #include <thread>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/loader.h"
-#include "cli/sweep_run.h"
+#include "dse/run.h"
 
 #ifdef NPUSIM_HAVE_MPI
 #include <mpi.h>
 #endif
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 namespace {
 
@@ -231,4 +231,4 @@ void run_mpi_worker(const MpiSession&, const SweepOptions&) { throw Error("this 
 
 #endif
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

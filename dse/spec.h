@@ -32,7 +32,7 @@
 #include "arch/schema.h"
 #include "configs/embedded.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 // Example specs (configs/sweeps/*.yaml), compiled in: `npusim sweep edge-array-spm` runs one.
 std::span<const EmbeddedText> sweep_examples();
@@ -141,4 +141,4 @@ struct Point {
 // The design space in a stable order (the first axis varies slowest).
 std::vector<Point> expand(const SweepSpec& spec);
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -15,7 +15,7 @@
 
 struct sqlite3;
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 struct ResultRow {
   std::string config_hash;  // 16 hex digits: FNV-1a 64 of the effective YAML
@@ -90,4 +90,4 @@ class ResultsDb {
 std::string utc_now();
 std::string host_name();
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -1,4 +1,4 @@
-#include "cli/report.h"
+#include "report/tables.h"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "arch/schema.h"
-#include "cli/common.h"
+#include "report/format.h"
 #include "npusim_version.h"
 
-namespace npusim::cli {
+namespace npusim::report {
 
 using compiler::LayerResult;
 using compiler::RunResult;
@@ -35,8 +35,8 @@ std::string table_report(const RunResult& r) {
                      "util", "bound by", "DRAM", "energy");
   const double peak = double(A.peak_macs_per_cycle(r.dtype));
   for (const auto& l : r.layers) {
-    std::string op(wl::name_of(l.op));
-    if (!l.fused.empty()) op += "+" + std::to_string(l.fused.size());
+    std::string op(workloads::name_of(l.op));
+    if (!l.fused.empty()) op += fmt::format("+{}", l.fused.size());
     out += fmt::format("{:<{}}  {:<14} {:>9} {:>12} {:>5.1f}% {:<13} {:>10} {:>8.1f}uJ\n", fit(l.name, w), w, op,
                        human_count(double(l.macs)), l.cycles,
                        l.cycles ? 100.0 * double(l.macs) / (double(l.cycles) * peak) : 0.0, dominant_stall(l),
@@ -84,7 +84,7 @@ std::string csv_report(const RunResult& r) {
   for (const auto& l : r.layers) {
     const auto& m = l.mapping;
     out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{},{},{},{:.1f},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       l.name, wl::name_of(l.op), compiler::name_of(l.cls), l.macs, l.start_cycle, l.end_cycle, l.cycles,
+                       l.name, workloads::name_of(l.op), compiler::name_of(l.cls), l.macs, l.start_cycle, l.end_cycle, l.cycles,
                        l.compute_cycles, l.cycles ? double(l.macs) / (double(l.cycles) * peak) : 0.0, l.sram_bytes(),
                        l.dram_bytes(), l.dram_read_bytes, l.dram_write_bytes, l.dram_bytes_saved, l.acc_bytes,
                        l.noc_byte_hops, l.energy.total(), l.stalls[0], l.stalls[1], l.stalls[2], l.stalls[3], l.stalls[4],
@@ -195,4 +195,4 @@ std::string comparison_report(const RunResult& a, const RunResult& s) {
   return out;
 }
 
-}  // namespace npusim::cli
+}  // namespace npusim::report

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "arch/arch_config.h"
-#include "cli/sweep_db.h"
-#include "cli/sweep_spec.h"
+#include "dse/results_db.h"
+#include "dse/spec.h"
 #include "compiler/results.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 // ---- one task: a design point on a workload ----
 struct TaskInput {
@@ -181,4 +181,4 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
 // Ranks > 0: ask for tasks, run up to o.jobs at a time in forked children, send the outcomes.
 void run_mpi_worker(const MpiSession& mpi, const SweepOptions& o);
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -6,7 +6,7 @@
 
 #include "compiler/results.h"
 
-namespace npusim::cli {
+namespace npusim::report {
 
 std::string table_report(const compiler::RunResult& r);
 // One row per layer, one column per statistic.
@@ -22,4 +22,4 @@ std::string dominant_stall(const compiler::LayerResult& l);
 std::string comparison_report(const compiler::RunResult& analytic, const compiler::RunResult& systemc);
 nlohmann::json comparison_json(const compiler::RunResult& analytic, const compiler::RunResult& systemc);
 
-}  // namespace npusim::cli
+}  // namespace npusim::report

@@ -1,4 +1,4 @@
-#include "arch/scalar_text.h"
+#include "base/scalar_text.h"
 
 #include <algorithm>
 #include <cctype>

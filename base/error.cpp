@@ -1,4 +1,4 @@
-#include "arch/error.h"
+#include "base/error.h"
 
 #include <fmt/format.h>
 

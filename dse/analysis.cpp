@@ -1,4 +1,4 @@
-#include "cli/sweep_analysis.h"
+#include "dse/analysis.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <numeric>
 #include <set>
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 std::vector<std::size_t> pareto_front(const std::vector<std::vector<double>>& values,
                                       const std::vector<bool>& minimize) {
@@ -163,4 +163,4 @@ std::vector<std::string> axes_of(const std::vector<ResultRow>& rows, const std::
   return out;
 }
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -6,7 +6,7 @@
 #include <initializer_list>
 #include <string_view>
 
-#include "arch/error.h"
+#include "base/error.h"
 
 namespace npusim {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/sweep_db.h"
-#include "cli/sweep_spec.h"
+#include "dse/results_db.h"
+#include "dse/spec.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 // Indices (ascending) of the points no other point dominates: another point dominates when it
 // is at least as good in every dimension and better in one. `minimize[d]` gives the direction.
@@ -51,4 +51,4 @@ std::vector<std::string> axes_of(const std::vector<ResultRow>& rows, const std::
 // "16" for 16, "0.5" for 0.5, "ws" for "ws": a point's axis value as text.
 std::string value_text(const nlohmann::json& v);
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -1,4 +1,4 @@
-#include "cli/sweep_db.h"
+#include "dse/results_db.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -7,11 +7,11 @@
 #include <cmath>
 #include <ctime>
 
-#include "arch/error.h"
-#include "cli/sweep_spec.h"
+#include "base/error.h"
+#include "dse/spec.h"
 #include "npusim_version.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 namespace {
 
@@ -344,4 +344,4 @@ MergeStats ResultsDb::merge_from(const std::string& other) {
   return st;
 }
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

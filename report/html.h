@@ -14,7 +14,7 @@
 
 #include "compiler/cost_model.h"
 
-namespace npusim::cli::report {
+namespace npusim::report {
 
 struct Layer {
   std::string name, op;
@@ -68,4 +68,4 @@ std::string render_html(const ReportData& d);
 std::string si(double v);
 std::string html_escape(const std::string& s);
 
-}  // namespace npusim::cli::report
+}  // namespace npusim::report

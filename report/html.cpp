@@ -1,4 +1,4 @@
-#include "cli/report_html.h"
+#include "report/html.h"
 
 #include <fmt/format.h>
 
@@ -6,11 +6,11 @@
 #include <cmath>
 #include <set>
 
-#include "cli/sweep_analysis.h"
-#include "cli/sweep_spec.h"
+#include "dse/analysis.h"
+#include "dse/spec.h"
 #include "npusim_version.h"
 
-namespace npusim::cli::report {
+namespace npusim::report {
 
 std::string html_escape(const std::string& s) {
   std::string o;
@@ -187,7 +187,7 @@ std::string tip(const std::string& s) { return fmt::format("<title>{}</title>", 
 std::string point_text(const Point& p, const std::string& x, const std::string& y) {
   std::string s = p.label;
   for (auto it = p.values.begin(); it != p.values.end(); ++it)
-    s += fmt::format("\n{} = {}", it.key(), sweep::value_text(it.value()));
+    s += fmt::format("\n{} = {}", it.key(), dse::value_text(it.value()));
   for (const auto& m : {x, y}) {
     auto v = p.metrics.find(m);
     if (v != p.metrics.end()) s += fmt::format("\n{} = {}", m, si(v->second));
@@ -195,10 +195,10 @@ std::string point_text(const Point& p, const std::string& x, const std::string& 
   return s;
 }
 
-const sweep::Metric& metric(const std::string& name) { return sweep::metric_or_throw(name, "metric"); }
+const dse::Metric& metric(const std::string& name) { return dse::metric_or_throw(name, "metric"); }
 
 std::string axis_title(const std::string& name) {
-  const sweep::Metric* m = sweep::find_metric(name);
+  const dse::Metric* m = dse::find_metric(name);
   return m ? fmt::format("{} [{}]", m->name, m->unit) : name;
 }
 
@@ -336,7 +336,7 @@ std::string roofline_chart(const Point& p) {
 
 std::string sensitivity_chart(const std::string& axis, const std::vector<const SensitivitySeries*>& series,
                               const std::string& mname) {
-  const sweep::Metric& m = metric(mname);
+  const dse::Metric& m = metric(mname);
   const bool relative = series.size() > 1;
   Chart c("sensitivity", fmt::format("Sensitivity to {}: best {} at each value", axis, m.name), 720, 380);
   // x positions: numeric values on a (log when spread) scale; text values evenly spaced
@@ -442,7 +442,7 @@ std::string speedup_chart(const std::string& group, const std::vector<const Poin
 
 // A metric as people read it: fractions as percentages, everything else in engineering notation.
 std::string metric_text(const std::string& m, double v) {
-  const sweep::Metric* x = sweep::find_metric(m);
+  const dse::Metric* x = dse::find_metric(m);
   if (x && x->unit == "fraction") return fmt::format("{:.1f}%", 100 * v);
   return si(v);
 }
@@ -466,8 +466,8 @@ std::string points_table(const std::vector<const Point*>& pts, const ReportData&
         continue;
       }
       const auto& v = p->values[a];
-      t += v.is_number() ? fmt::format("<td data-v='{}'>{}</td>", sweep::value_text(v), html_escape(sweep::value_text(v)))
-                         : fmt::format("<td>{}</td>", html_escape(sweep::value_text(v)));
+      t += v.is_number() ? fmt::format("<td data-v='{}'>{}</td>", dse::value_text(v), html_escape(dse::value_text(v)))
+                         : fmt::format("<td>{}</td>", html_escape(dse::value_text(v)));
     }
     for (const auto& m : ms) t += metric_cell(*p, m);
     t += "</tr>\n";
@@ -571,8 +571,8 @@ std::string render_html(const ReportData& d) {
   std::vector<std::string> groups;
   for (const auto& p : d.points)
     if (std::find(groups.begin(), groups.end(), p.group) == groups.end()) groups.push_back(p.group);
-  const sweep::Metric& xm = metric(d.x_metric);
-  const sweep::Metric& ym = metric(d.y_metric);
+  const dse::Metric& xm = metric(d.x_metric);
+  const dse::Metric& ym = metric(d.y_metric);
   std::vector<std::string> ms{xm.name, ym.name};
   for (const auto& m : d.table_metrics)
     if (std::find(ms.begin(), ms.end(), m) == ms.end()) ms.push_back(m);
@@ -590,7 +590,7 @@ std::string render_html(const ReportData& d) {
       }
     std::set<const Point*> front;
     std::vector<const Point*> front_sorted;
-    for (std::size_t i : sweep::pareto_front(vals, {xm.minimize, ym.minimize})) front.insert(pts[i]), front_sorted.push_back(pts[i]);
+    for (std::size_t i : dse::pareto_front(vals, {xm.minimize, ym.minimize})) front.insert(pts[i]), front_sorted.push_back(pts[i]);
     std::sort(front_sorted.begin(), front_sorted.end(),
               [&](const Point* a, const Point* b) { return a->metrics.at(xm.name) < b->metrics.at(xm.name); });
     h += fmt::format("<h3>{}</h3>\n", html_escape(g));
@@ -616,7 +616,7 @@ std::string render_html(const ReportData& d) {
     h += fmt::format("<h3 id='pt-{}' data-id='{}'>{} - {}</h3>\n", i, html_escape(p.id), html_escape(p.label), html_escape(p.group));
     std::string values;
     for (auto it = p.values.begin(); it != p.values.end(); ++it)
-      values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", it.key(), sweep::value_text(it.value()));
+      values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", it.key(), dse::value_text(it.value()));
     if (!values.empty()) h += fmt::format("<p>{}</p>\n", html_escape(values));
     std::string summary;
     for (const auto& m : ms)
@@ -659,4 +659,4 @@ std::string render_html(const ReportData& d) {
   return h;
 }
 
-}  // namespace npusim::cli::report
+}  // namespace npusim::report

@@ -1,4 +1,4 @@
-#include "arch/checked.h"
+#include "base/checked.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "cli/sweep_run.h"
+#include "dse/run.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -16,13 +16,12 @@
 #include <filesystem>
 #include <set>
 
-#include "arch/error.h"
+#include "base/error.h"
 #include "arch/loader.h"
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "driver/driver.h"
 #include "compiler/mapper.h"
 
-namespace npusim::cli::sweep {
+namespace npusim::dse {
 
 // ---------------------------------------------------------------------------------------------
 // one task
@@ -56,19 +55,15 @@ std::map<std::string, double> metrics_of(const compiler::RunResult& r) {
 }
 
 TaskOutcome execute_task(const TaskInput& t) {
-  ModelOptions mo;
-  mo.model = t.workload.model;
-  mo.batch = t.workload.batch;
-  mo.seq = t.workload.seq;
-  mo.dtype = t.workload.dtype;
-  mo.objective = t.mapper_objective;
-  LoadedModel m = load_model_option(mo, *t.cfg);
+  driver::ModelSpec ms;
+  ms.model = t.workload.model;
+  ms.batch = t.workload.batch;
+  ms.seq = t.workload.seq;
+  if (!t.workload.dtype.empty()) ms.dtype = driver::parse_operand_dtype("dtype", t.workload.dtype);
   compiler::CompileOptions co;
-  auto obj = compiler::parse_objective(t.mapper_objective);
-  if (!obj) throw Error(fmt::format("mapper objective '{}': expected latency, energy, edp or dram", t.mapper_objective));
-  co.objective = *obj;
-  const compiler::CompiledModel cm = compiler::compile(std::move(m.graph), t.cfg, co, mo.batch, m.tokens);
-  const compiler::RunResult r = run_engine(cm, t.engine);
+  co.objective = driver::parse_objective("mapper objective", t.mapper_objective);
+  const compiler::CompiledModel cm = driver::compile(driver::load_model(ms, *t.cfg), t.cfg, co, ms.batch);
+  const compiler::RunResult r = driver::run(cm, driver::run_options(driver::parse_engine("engine", t.engine)));
   TaskOutcome o;
   o.ok = true;
   o.metrics = metrics_of(r);
@@ -523,4 +518,4 @@ void Progress::finish(std::size_t done, std::size_t failed) {
   if (tty_) fmt::print(stderr, "\n");
 }
 
-}  // namespace npusim::cli::sweep
+}  // namespace npusim::dse

@@ -1,0 +1,149 @@
+#include "driver/driver.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "arch/loader.h"
+#include "arch/scalesim_cfg.h"
+#include "base/error.h"
+#include "base/files.h"
+#include "configs/embedded.h"
+#include "sim/simulate.h"
+#include "workloads/zoo.h"
+
+namespace npusim::driver {
+
+std::string_view name_of(Engine e) { return e == Engine::Analytic ? "analytic" : "systemc"; }
+std::string_view name_of(MemoryMode m) { return m == MemoryMode::Real ? "real" : "ideal"; }
+std::string_view name_of(PeModel p) { return p == PeModel::Formula ? "formula" : "rtl"; }
+
+template <class E, std::size_t N>
+E parse_choice(std::string_view what, std::string_view value, const std::array<E, N>& all) {
+  std::string list;
+  for (E e : all) {
+    if (name_of(e) == value) return e;
+    list += fmt::format("{}{}", list.empty() ? "" : ", ", name_of(e));
+  }
+  throw Error(fmt::format("{} {}: expected one of {}", what, value, list));
+}
+
+Engine parse_engine(std::string_view what, std::string_view v) { return parse_choice(what, v, kEngines); }
+MemoryMode parse_memory(std::string_view what, std::string_view v) { return parse_choice(what, v, kMemoryModes); }
+PeModel parse_pe_model(std::string_view what, std::string_view v) { return parse_choice(what, v, kPeModels); }
+compiler::Objective parse_objective(std::string_view what, std::string_view v) {
+  using compiler::name_of;
+  return parse_choice(what, v, kObjectives);
+}
+
+DType parse_operand_dtype(std::string_view what, std::string_view value) {
+  auto d = npusim::parse_dtype(value);
+  if (!d || *d == DType::Int32) {
+    std::string list;
+    for (DType t : kOperandDTypes) list += fmt::format("{}{}", list.empty() ? "" : ", ", npusim::name_of(t));
+    throw Error(fmt::format("{} {}: unknown operand datatype ({})", what, value, list));
+  }
+  return *d;
+}
+
+arch::ArchConfigPtr load_arch(const std::string& arch, const std::vector<std::string>& sets) {
+  std::vector<Override> ov;
+  for (const auto& s : sets) ov.push_back(parse_override(s));
+  const std::string name = arch.empty() ? std::string(kDefaultArchPreset) : arch;
+  if (const EmbeddedText* p = find_arch_preset(name)) return arch::load_arch(p->text, p->file, ov);
+  std::ifstream probe(name);
+  if (!probe) {
+    std::string presets;
+    for (const auto& p : arch_presets()) presets += fmt::format("{}{}", presets.empty() ? "" : ", ", p.name);
+    throw Error(fmt::format("unknown architecture '{}': not a preset ({}) nor a readable file", name, presets));
+  }
+  if (arch::is_scalesim_cfg(name))  // a SCALE-Sim configuration: its description in SCALE-Sim's setting
+    return arch::load_arch(arch::scalesim_cfg_to_yaml(read_file(name), name), name + " (as npusim YAML)", ov);
+  return arch::load_arch(read_file(name), name, ov);
+}
+
+LoadedModel load_model(const ModelSpec& s, const arch::ArchConfig& arch) {
+  workloads::ModelParams p;
+  p.batch = s.batch;
+  p.seq = s.seq;
+  p.dtype = s.dtype.value_or(arch.datatypes.default_dtype);
+  LoadedModel m{workloads::load_model(s.model, p), 0};
+  if (const workloads::ModelInfo* info = workloads::find_model(s.model); info && info->uses_seq) {
+    const std::int64_t seq = s.seq > 0 ? s.seq : info->default_seq;
+    // decode models process one new token per sequence; the others every token
+    m.tokens = s.model.find("decode") != std::string::npos ? s.batch : s.batch * seq;
+  }
+  return m;
+}
+
+compiler::CompileOptions compile_options(const CompileRequest& r) {
+  compiler::CompileOptions co;
+  co.inter_layer_reuse = r.inter_layer_reuse;
+  co.objective = r.objective;
+  co.ideal_memory = r.memory == MemoryMode::Ideal;
+  return co;
+}
+
+compiler::CompiledModel compile(LoadedModel m, arch::ArchConfigPtr arch, const compiler::CompileOptions& o,
+                                std::int64_t batch) {
+  return compiler::compile(std::move(m.graph), std::move(arch), o, batch, m.tokens);
+}
+
+compiler::CompiledModel compile(const CompileRequest& r) {
+  auto arch = load_arch(r.arch, r.sets);
+  LoadedModel m = load_model(r.model, *arch);
+  return compile(std::move(m), std::move(arch), compile_options(r), r.model.batch);
+}
+
+compiler::RunResult run(const compiler::CompiledModel& cm, const RunOptions& o) {
+  if (o.engine == Engine::Analytic) {
+    if (!o.trace.empty()) throw Error("--trace: the analytic engine has no timeline; use --engine systemc");
+    if (o.pe_model == PeModel::Rtl) throw Error("--pe-model rtl: the RTL runs inside the SystemC engine; use --engine systemc");
+    return compiler::analytic_result(cm);
+  }
+  if (cm.options.ideal_memory)
+    throw Error("--memory ideal: an analysis of the analytic engine (the SystemC model has real memories); add "
+                "--engine analytic");
+  if (o.pe_model == PeModel::Rtl) {
+    std::string summary;
+    return run_rtl_checked(cm, o.trace, summary);
+  }
+  sim::SimOptions so;
+  so.trace_path = o.trace;
+  return sim::simulate(cm, so);
+}
+
+compiler::RunResult run_rtl_checked(const compiler::CompiledModel& cm, const std::string& trace, std::string& summary) {
+  if (cm.ctx.dtype != DType::Int8)
+    throw Error(fmt::format("--pe-model rtl: the RTL array computes int8 operands, the run uses {}; add --dtype int8",
+                            npusim::name_of(cm.ctx.dtype)));
+  sim::check_rtl_pe(cm);
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  const compiler::RunResult ref = sim::simulate(cm);
+  const auto t1 = clock::now();
+  sim::SimOptions o;
+  o.rtl_pe = true;
+  o.trace_path = trace;
+  compiler::RunResult r = sim::simulate(cm, o);
+  const auto t2 = clock::now();
+  const double w_formula = std::chrono::duration<double>(t1 - t0).count();
+  const double w_rtl = std::chrono::duration<double>(t2 - t1).count();
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < r.layers.size() && i < ref.layers.size(); ++i)
+    differ += r.layers[i].cycles != ref.layers[i].cycles || r.layers[i].compute_cycles != ref.layers[i].compute_cycles;
+  const bool equal = differ == 0 && r.total_cycles == ref.total_cycles;
+  const auto& pe = cm.arch->core.pe_array;
+  summary = fmt::format(
+      "PE model rtl: {} compute tiles ran on the verilated {}x{} {} array ({} array cycles), results equal to the "
+      "reference GEMM; total cycles {} {} the timing formula's {}{}; wall {:.3f} s against {:.3f} s: slowdown {:.1f}x\n",
+      r.rtl_tiles, pe.rows, pe.cols, arch::name_of(pe.dataflow), r.rtl_cycles, r.total_cycles,
+      equal ? "equal to" : "DIFFER from", ref.total_cycles,
+      equal ? "" : fmt::format(" ({} layers differ)", differ), w_rtl, w_formula, w_formula > 0 ? w_rtl / w_formula : 0.0);
+  if (!equal)
+    throw Error("--pe-model rtl: the RTL's cycles differ from the timing formula's: " + summary.substr(0, summary.size() - 1));
+  return r;
+}
+
+}  // namespace npusim::driver
