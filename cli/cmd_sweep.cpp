@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/files.h"
+#include "base/scalar_text.h"
 #include "arch/loader.h"
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -23,6 +24,11 @@
 namespace npusim::cli {
 
 using namespace dse;
+using compiler::Metric;
+using compiler::metric_catalog;
+using compiler::metric_or_throw;
+using compiler::metrics_of;
+using text::value_text;
 
 namespace {
 
@@ -324,7 +330,7 @@ report::Point to_point(const ResultRow& r, const std::string& group) {
 
 // Fills the layers and roofs of a detailed point from its stored result and configuration.
 void add_detail(report::Point& p, const ResultRow& full) {
-  if (!full.result.empty()) p.layers = report::layers_from_json(nlohmann::json::parse(full.result));
+  if (!full.result.empty()) p.layers = compiler::layers_from_json(nlohmann::json::parse(full.result), true);
   if (!full.config.empty()) {
     try {
       const auto cfg = arch::load_arch(full.config, fmt::format("<point {}>", full.config_hash));
@@ -566,8 +572,7 @@ void run_compare(const CompareCmd& c) {
       p.group = group;
       p.metrics = cell.m;
       d.points.push_back(p);
-      nlohmann::json rj = compiler::to_json(cell.r);
-      p.layers = report::layers_from_json(rj);
+      p.layers = cell.r.layers;
       p.clock_hz = cell.r.arch->clock_mhz * 1e6;
       p.peak_ops_per_s = cell.m.at("peak_tops") * 1e12;
       p.dram_bytes_per_s = cell.r.arch->dram.bandwidth_gb_per_s * 1e9;

@@ -31,21 +31,6 @@ struct CompiledLayer {
   std::int64_t evaluated = 0;         // mappings the search scored (0 when reused from a twin layer)
 };
 
-struct ModelTotals {
-  std::int64_t cycles = 0, compute_cycles = 0, macs = 0;
-  std::array<std::int64_t, kNumStalls> stalls{};
-  std::int64_t dram_read_bytes = 0, dram_write_bytes = 0, sram_bytes = 0, acc_bytes = 0;
-  std::int64_t dram_bytes_saved = 0;
-  double noc_byte_hops = 0;
-  EnergyBreakdown energy;
-  double seconds = 0;        // cycles at the clock
-  double utilization = 0;    // MACs / (cycles x peak MACs per cycle)
-  double tops = 0;           // 2 ops per MAC
-  double tops_per_watt = 0;
-  double inferences_per_s = 0;  // batches per second x batch
-  double tokens_per_s = 0;      // for sequence models: tokens processed per second
-};
-
 struct CompiledModel {
   workloads::Graph graph;
   arch::ArchConfigPtr arch;

@@ -38,17 +38,6 @@ std::string_view name_of(Split s) {
   }
   return "?";
 }
-std::string_view name_of(Stall s) {
-  switch (s) {
-    case Stall::Dram: return "dram";
-    case Stall::Interconnect: return "interconnect";
-    case Stall::SramBank: return "sram_bank";
-    case Stall::VectorUnit: return "vector_unit";
-    case Stall::Sync: return "sync";
-  }
-  return "?";
-}
-
 std::string LoopOrder::str() const {
   return fmt::format("{}{}{}", name_of(dims[0]), name_of(dims[1]), name_of(dims[2]));
 }
@@ -194,19 +183,6 @@ PeTraffic pe_traffic(const PeGeometry& pe, std::int64_t m, std::int64_t n, std::
   }
   t.a *= groups, t.b *= groups, t.acc *= groups;
   return t;
-}
-
-EnergyBreakdown energy_of(const arch::ArchConfig& A, DType dtype, const ActionCounts& n, double cycles) {
-  const auto& E = A.energy;
-  EnergyBreakdown e;
-  e.mac = double(n.macs) * E.mac_pj[index_of(dtype)];
-  e.sram = double(n.sram_read_bytes) * E.sram_read_pj_per_byte + double(n.sram_write_bytes) * E.sram_write_pj_per_byte;
-  e.accumulator = double(n.acc_bytes) * E.accumulator_pj_per_byte;
-  e.dram = double(n.dram_bytes) * E.dram_pj_per_byte;
-  e.noc = n.noc_byte_hops * E.noc_pj_per_byte_hop;
-  e.vector = double(n.vector_ops) * E.vector_op_pj;
-  e.leakage = E.leakage_mw_per_mm2 * A.area_mm2() * cycles * A.cycle_ns();  // mW x ns = pJ
-  return e;
 }
 
 namespace {
@@ -726,13 +702,7 @@ LayerCost combine(const CostContext& ctx, const Layer& L, const Mapping& m, cons
                                                              L.side_once_bytes) +
                             (m.out_on_chip ? 0 : L.out_bytes);
 
-  ActionCounts n;
-  n.macs = c.macs;
-  n.sram_read_bytes = c.sram_read_bytes, n.sram_write_bytes = c.sram_write_bytes, n.acc_bytes = c.acc_bytes;
-  n.dram_bytes = c.dram_bytes();
-  n.noc_byte_hops = c.noc_byte_hops;
-  for (auto v : c.vector_ops) n.vector_ops += v;
-  c.energy = energy_of(A, ctx.dtype, n, double(c.cycles));
+  c.energy = energy_of(A, ctx.dtype, c, double(c.cycles));
   return c;
 }
 

@@ -19,6 +19,7 @@
 #include "compiler/layer.h"
 #include "compiler/mapping.h"
 #include "compiler/pe_timing.h"
+#include "compiler/stats.h"
 
 namespace npusim::compiler {
 
@@ -47,15 +48,6 @@ struct CostContext {
   std::int64_t acc_bytes() const { return bytes_of(arch->datatypes.accumulator); }
 };
 
-enum class Stall : std::uint8_t { Dram, Interconnect, SramBank, VectorUnit, Sync };
-inline constexpr std::size_t kNumStalls = 5;
-std::string_view name_of(Stall s);
-
-struct EnergyBreakdown {
-  double mac = 0, sram = 0, accumulator = 0, dram = 0, noc = 0, vector = 0, leakage = 0;
-  double total() const { return mac + sram + accumulator + dram + noc + vector + leakage; }
-};
-
 // Scratchpad and accumulator-buffer use of one core (bytes).
 struct BufferPlan {
   std::int64_t a_slot = 0, a_slots = 0;      // operand A tiles
@@ -71,31 +63,11 @@ struct BufferPlan {
   std::int64_t acc_total() const { return acc_slot * acc_slots; }
 };
 
-struct LayerCost {
-  std::int64_t cycles = 0;
-  std::int64_t compute_cycles = 0;  // PE-array time of the busiest core, memory ideal
-  std::array<std::int64_t, kNumStalls> stalls{};  // sums to cycles - compute_cycles
-  // Roofs (cycles) the estimate took the maximum of, and the exposed ends.
-  double roof_compute = 0, roof_vector = 0, roof_sram = 0, roof_dram = 0, roof_noc = 0;
-  double roof_burst = 0;  // a core whose resident operand moves in a burst (see resident_burst_fraction)
-  double roof_dma = 0;    // the busiest core's loads or stores through its DMA window
+// The analytic model's estimate of a layer: the statistics it produces (compiler/stats.h says
+// which), and what the mapper and the Schedule need besides.
+struct LayerCost : LayerStats {
   double roof_interlock = 0;  // PE time plus what it waits for the vector unit to free accumulator slots
-  std::int64_t prologue = 0, epilogue = 0;
-
-  std::int64_t macs = 0;
-  std::int64_t tiles = 0;  // compute (or vector) tiles, all cores
-  std::int64_t folds = 0;
-  std::int64_t dram_read_bytes = 0, dram_write_bytes = 0;
-  std::int64_t compulsory_dram_bytes = 0;  // every input read once, the output written once
-  std::int64_t sram_read_bytes = 0, sram_write_bytes = 0;  // scratchpad
-  std::int64_t acc_bytes = 0;                              // accumulator buffer reads + writes
-  double noc_byte_hops = 0;
-  VecOps vector_ops{};
-  BufferPlan buffers;  // of the busiest core
-  EnergyBreakdown energy;
-
-  std::int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
-  std::int64_t sram_bytes() const { return sram_read_bytes + sram_write_bytes; }
+  BufferPlan buffers;         // of the busiest core
 };
 
 // What one core computes of a layer (offsets locate it in the layer).
@@ -189,16 +161,6 @@ struct PeTraffic {
   std::int64_t a = 0, b = 0, acc = 0;
 };
 PeTraffic pe_traffic(const PeGeometry& pe, std::int64_t m, std::int64_t n, std::int64_t k, std::int64_t groups);
-
-// Action counts of a run (or a layer), from which energy follows.
-struct ActionCounts {
-  std::int64_t macs = 0;
-  std::int64_t sram_read_bytes = 0, sram_write_bytes = 0, acc_bytes = 0;
-  std::int64_t dram_bytes = 0;
-  double noc_byte_hops = 0;
-  std::int64_t vector_ops = 0;  // lane operations, all classes
-};
-EnergyBreakdown energy_of(const arch::ArchConfig& a, DType dtype, const ActionCounts& n, double cycles);
 
 // Number of input rows (or columns) in [0, in) read by output rows [o0, o0 + n) of a conv.
 std::int64_t conv_span(std::int64_t in, std::int64_t o0, std::int64_t n, std::int64_t k, std::int64_t stride,

@@ -11,85 +11,7 @@ namespace npusim::compiler {
 
 using nlohmann::json;
 
-const std::vector<StatDesc>& stat_catalog() {
-  static const std::vector<StatDesc> catalog = {
-      {"cycles", "cycles", "Cycles from the layer's start to its end (for the total: of the whole run)"},
-      {"seconds", "s", "Time at the core clock", false},
-      {"compute_cycles", "cycles", "PE-array time of the critical core with memory ideal (the timing formula)"},
-      {"utilization", "fraction", "MACs / (cycles x peak MACs per cycle of all cores)"},
-      {"macs", "MAC", "Multiply-accumulates executed"},
-      {"stalls.dram", "cycles", "Cycles beyond compute spent waiting for DRAM (latency, bandwidth, queueing)"},
-      {"stalls.interconnect", "cycles", "Cycles beyond compute spent waiting on interconnect links"},
-      {"stalls.sram_bank", "cycles", "Cycles the PE array was slowed by scratchpad bank bandwidth"},
-      {"stalls.vector_unit", "cycles", "Cycles beyond compute spent waiting for the vector unit"},
-      {"stalls.sync", "cycles", "Cycles a core waited at a barrier for other cores or layers"},
-      {"dram_bytes", "B", "DRAM bytes read and written"},
-      {"dram_read_bytes", "B", "DRAM bytes read"},
-      {"dram_write_bytes", "B", "DRAM bytes written"},
-      {"compulsory_dram_bytes", "B", "Every input read once and the output written once"},
-      {"dram_bytes_saved", "B", "DRAM bytes inter-layer reuse avoided"},
-      {"sram_bytes", "B", "Scratchpad bytes read and written (PE array, DMA, vector unit)"},
-      {"accumulator_bytes", "B", "Accumulator-buffer bytes read and written"},
-      {"noc_byte_hops", "B*hop", "Interconnect bytes times router traversals"},
-      {"vector_ops", "op", "Vector-unit lane operations"},
-      {"energy_pj", "pJ", "Energy of the layer (or run): the sum of the energy breakdown"},
-      {"energy.mac", "pJ", "MAC energy"},
-      {"energy.sram", "pJ", "Scratchpad energy"},
-      {"energy.accumulator", "pJ", "Accumulator-buffer energy"},
-      {"energy.dram", "pJ", "DRAM energy"},
-      {"energy.noc", "pJ", "Interconnect energy"},
-      {"energy.vector", "pJ", "Vector-unit energy"},
-      {"energy.leakage", "pJ", "Static energy: leakage power x area x time"},
-      {"tiles", "tile", "Compute (or vector) tiles issued"},
-      {"tops", "TOPS", "2 x MACs per second / 1e12", false},
-      {"tops_per_watt", "TOPS/W", "2 x MACs / energy", false},
-      {"inferences_per_s", "1/s", "Batch / run time", false},
-      {"tokens_per_s", "1/s", "Tokens processed / run time (sequence models)", false},
-      {"area_mm2", "mm2", "Chip area from the area model", false},
-  };
-  return catalog;
-}
-
-std::string stats_markdown() {
-  std::string s =
-      "# Statistics\n\n"
-      "Generated from the stat catalog in `compiler/results.cpp` by `npusim schema --stats`; a test keeps this file "
-      "equal to that output. Both engines report the same statistics. `npusim run --format json` prints one object:\n\n"
-      "```\n{\"version\", \"arch\", \"config\" (the effective configuration), \"model\", \"dtype\", \"batch\", "
-      "\"tokens\", \"engine\",\n \"inter_layer_reuse\", \"objective\", \"memory\" (real or ideal), \"stats\" (this table: unit and description "
-      "of each name),\n \"layers\": [{\"name\", \"op\", \"class\", \"fused\", \"macs\", \"cycles\", "
-      "\"compute_cycles\", \"utilization\", \"sram_bytes\",\n             \"dram_bytes\", \"energy_pj\", \"stalls\": "
-      "{...}, \"tiling\": {...}, ...}, ...],\n \"total\": {\"cycles\", \"seconds\", \"energy_pj\", ...},\n "
-      "\"simulation\" (systemc only: events, wall_seconds, peak_rss_mib, pe_model (formula or rtl), rtl_tiles and rtl_cycles "
-      "(compute tiles run on the verilated PE array and their cycles))}\n```\n\n"
-      "These field names are stable: scripts read them. `--out DIR` also writes `layers.csv` (one row per layer), "
-      "`stats.csv` (scope, name, value, unit, description for every statistic of every layer and the total, after the "
-      "version and every key of the effective configuration) and `config.yaml`.\n\n"
-      "| name | unit | per layer | meaning |\n|---|---|---|---|\n";
-  for (const auto& d : stat_catalog())
-    s += fmt::format("| `{}` | {} | {} | {} |\n", d.name, d.unit, d.per_layer ? "yes" : "total only", d.description);
-  return s;
-}
-
 namespace {
-
-json stalls_json(const std::array<std::int64_t, kNumStalls>& s) {
-  json j = json::object();
-  for (std::size_t i = 0; i < kNumStalls; ++i) j[std::string(name_of(static_cast<Stall>(i)))] = s[i];
-  return j;
-}
-
-json energy_json(const EnergyBreakdown& e) {
-  return {{"mac", e.mac},   {"sram", e.sram},     {"accumulator", e.accumulator}, {"dram", e.dram},
-          {"noc", e.noc},   {"vector", e.vector}, {"leakage", e.leakage},         {"total", e.total()}};
-}
-
-EnergyBreakdown energy_from(const json& j) {
-  EnergyBreakdown e;
-  e.mac = j.at("mac"), e.sram = j.at("sram"), e.accumulator = j.at("accumulator"), e.dram = j.at("dram");
-  e.noc = j.at("noc"), e.vector = j.at("vector"), e.leakage = j.at("leakage");
-  return e;
-}
 
 template <class E, std::size_t N>
 E enum_from(const std::string& s, const char* what, std::string_view (*name)(E)) {
@@ -102,39 +24,30 @@ std::string_view dim_name(Dim d) { return name_of(d); }
 
 }  // namespace
 
+StatContext RunResult::context() const {
+  StatContext c;
+  c.peak_macs_per_cycle = double(arch->peak_macs_per_cycle(dtype));
+  c.cycle_ns = arch->cycle_ns();
+  c.clock_mhz = arch->clock_mhz;
+  c.batch = batch;
+  c.tokens = tokens;
+  c.area_mm2 = arch->area_mm2();
+  return c;
+}
+
 ModelTotals RunResult::totals() const {
   ModelTotals t;
-  for (const auto& l : layers) {
-    t.compute_cycles += l.compute_cycles;
-    t.macs += l.macs;
-    for (std::size_t i = 0; i < kNumStalls; ++i) t.stalls[i] += l.stalls[i];
-    t.dram_read_bytes += l.dram_read_bytes;
-    t.dram_write_bytes += l.dram_write_bytes;
-    t.sram_bytes += l.sram_bytes();
-    t.acc_bytes += l.acc_bytes;
-    t.noc_byte_hops += l.noc_byte_hops;
-    t.dram_bytes_saved += l.dram_bytes_saved;
-    t.energy.mac += l.energy.mac;
-    t.energy.sram += l.energy.sram;
-    t.energy.accumulator += l.energy.accumulator;
-    t.energy.dram += l.energy.dram;
-    t.energy.noc += l.energy.noc;
-    t.energy.vector += l.energy.vector;
-    t.energy.leakage += l.energy.leakage;
-  }
-  t.cycles = total_cycles;
-  const auto& A = *arch;
-  t.seconds = double(t.cycles) * A.cycle_ns() * 1e-9;
-  const double peak = double(A.peak_macs_per_cycle(dtype));
-  t.utilization = t.cycles > 0 ? double(t.macs) / (double(t.cycles) * peak) : 0;
-  if (t.seconds > 0) {
-    t.tops = 2.0 * double(t.macs) / t.seconds * 1e-12;
-    t.inferences_per_s = double(batch) / t.seconds;
-    t.tokens_per_s = double(tokens) / t.seconds;
-  }
-  const double joules = t.energy.total() * 1e-12;
-  t.tops_per_watt = joules > 0 ? 2.0 * double(t.macs) / joules * 1e-12 : 0;
+  for (const auto& l : layers) add_layer(t, l);
+  finish_totals(t, *this, context());
   return t;
+}
+
+std::map<std::string, double> metrics_of(const RunResult& r) {
+  const std::vector<double> v = metric_values(r.totals(), r, r.context());
+  std::map<std::string, double> m;
+  const auto& catalog = metric_catalog();
+  for (std::size_t i = 0; i < catalog.size(); ++i) m.emplace(catalog[i].name, v[i]);
+  return m;
 }
 
 RunResult empty_result(const CompiledModel& cm, const std::string& engine) {
@@ -167,22 +80,11 @@ RunResult analytic_result(const CompiledModel& cm) {
   RunResult r = empty_result(cm, "analytic");
   std::int64_t at = 0;
   for (std::size_t i = 0; i < cm.layers.size(); ++i) {
-    const LayerCost& c = cm.layers[i].cost;
     LayerResult& l = r.layers[i];
+    static_cast<LayerStats&>(l) = cm.layers[i].cost;  // every statistic the analytic model produces
+    l.dram_bytes_saved = cm.layers[i].dram_bytes_saved;
     l.start_cycle = at;
-    l.cycles = c.cycles;
-    l.end_cycle = at += c.cycles;
-    l.compute_cycles = c.compute_cycles;
-    l.stalls = c.stalls;
-    l.macs = c.macs;
-    l.dram_read_bytes = c.dram_read_bytes, l.dram_write_bytes = c.dram_write_bytes;
-    l.sram_read_bytes = c.sram_read_bytes, l.sram_write_bytes = c.sram_write_bytes, l.acc_bytes = c.acc_bytes;
-    l.noc_byte_hops = c.noc_byte_hops;
-    l.vector_ops = c.vector_ops;
-    l.energy = c.energy;
-    l.tiles = c.tiles, l.folds = c.folds;
-    l.roofs = LayerResult::Roofs{c.roof_compute, c.roof_vector, c.roof_sram, c.roof_dram, c.roof_noc,
-                                 c.roof_dma,     c.roof_burst,  c.prologue,  c.epilogue};
+    l.end_cycle = at += l.cycles;
   }
   r.total_cycles = at;
   return r;
@@ -204,9 +106,93 @@ json config_to_json(const arch::ArchConfig& cfg) {
   return root;
 }
 
-json layer_to_json(const LayerResult& l, const RunResult& r) {
+namespace {
+
+// A statistic's place in a JSON object: obj[key], or obj[group][key] for a dotted name.
+void put(json& obj, const Stat& s, json v) {
+  if (s.group.empty())
+    obj[std::string(s.key)] = std::move(v);
+  else
+    obj[std::string(s.group)][std::string(s.key)] = std::move(v);
+}
+const json* find(const json& obj, const Stat& s) {
+  const json* o = &obj;
+  if (!s.group.empty()) {
+    auto g = obj.find(std::string(s.group));
+    if (g == obj.end()) return nullptr;
+    o = &*g;
+  }
+  auto it = o->find(std::string(s.key));
+  return it == o->end() ? nullptr : &*it;
+}
+
+json number(const Stat& s, double v) { return s.type == StatType::Int ? json(std::llround(v)) : json(v); }
+
+json layer_json(const Stat& s, const LayerStats& l, const StatContext& c) {
+  if (s.layer_int) return *s.layer_int(l);
+  if (s.layer_real) return *s.layer_real(l);
+  return number(s, s.derive(l, c));
+}
+
+json total_json(const Stat& s, const ModelTotals& t, const RunResult& r, const StatContext& c) {
+  if (s.run_series) {
+    json o = json::object();
+    const auto names = instance_names(s.instances, *r.arch);
+    const std::vector<double>& v = *s.run_series(r);
+    for (std::size_t i = 0; i < names.size() && i < v.size(); ++i) o[names[i]] = v[i];
+    return o;
+  }
+  if (s.run_int) return *s.run_int(r);
+  if (s.run_real) return *s.run_real(r);
+  if (s.total_field) return number(s, t.*s.total_field);
+  return layer_json(s, t, c);
+}
+
+// Reads a stored statistic (a LayerStats field) of a layer.
+bool read_layer_stat(const Stat& s, const json& v, LayerStats& l) {
+  if (std::int64_t* i = layer_int_field(s, l)) return *i = v.get<std::int64_t>(), true;
+  if (double* d = layer_real_field(s, l)) return *d = v.get<double>(), true;
+  return false;
+}
+
+// Reads a run statistic (a RunStats field).
+void read_run_stat(const Stat& s, const json& v, RunStats& r, const arch::ArchConfig& a) {
+  if (s.run_int) *const_cast<std::int64_t*>(s.run_int(r)) = v.get<std::int64_t>();
+  if (s.run_real) *const_cast<double*>(s.run_real(r)) = v.get<double>();
+  if (s.run_series) {
+    auto& out = *const_cast<std::vector<double>*>(s.run_series(r));
+    out.clear();
+    for (const auto& name : instance_names(s.instances, a)) {
+      if (!v.contains(name)) throw Error(fmt::format("results: '{}' has no '{}'", s.name, name));
+      out.push_back(v.at(name).get<double>());
+    }
+  }
+}
+
+Mapping mapping_from(const json& t) {
+  Mapping m;
+  m.split = enum_from<Split, 4>(t.at("split"), "split", name_of);
+  m.cores = t.at("cores");
+  m.tg = t.at("tile").at("g"), m.tm = t.at("tile").at("m"), m.tn = t.at("tile").at("n"), m.tk = t.at("tile").at("k");
+  const std::string order = t.at("loop_order");
+  for (std::size_t i = 0; i < 3 && i < order.size(); ++i)
+    m.order.dims[i] = enum_from<Dim, 3>(std::string(1, order[i]), "loop dimension", dim_name);
+  m.resident = enum_from<Resident, 4>(t.at("resident"), "resident operand", name_of);
+  m.a_on_chip = t.at("input_on_chip"), m.out_on_chip = t.at("output_on_chip");
+  if (t.contains("conv_tile")) {
+    m.conv = true;
+    const auto& c = t.at("conv_tile");
+    m.conv_m = {c.at("images"), c.at("rows"), c.at("cols")};
+    m.tc = c.at("channels");
+  }
+  return m;
+}
+
+}  // namespace
+
+namespace {
+json layer_object(const LayerResult& l, const std::string& engine, const StatContext& c) {
   const auto& m = l.mapping;
-  const double peak = double(r.arch->peak_macs_per_cycle(r.dtype));
   json t = {{"split", std::string(name_of(m.split))},
             {"cores", m.cores},
             {"tile", {{"g", m.tg}, {"m", m.tm}, {"n", m.tn}, {"k", m.tk}}},
@@ -216,84 +202,37 @@ json layer_to_json(const LayerResult& l, const RunResult& r) {
             {"output_on_chip", m.out_on_chip}};
   if (m.conv)
     t["conv_tile"] = {{"images", m.conv_m.images}, {"rows", m.conv_m.rows}, {"cols", m.conv_m.cols}, {"channels", m.tc}};
-  std::size_t dom = 0;
-  for (std::size_t i = 1; i < kNumStalls; ++i)
-    if (l.stalls[i] > l.stalls[dom]) dom = i;
-  std::int64_t vops = 0;
-  for (auto v : l.vector_ops) vops += v;
   json j = {{"name", l.name},
             {"op", std::string(workloads::name_of(l.op))},
             {"class", std::string(name_of(l.cls))},
             {"fused", l.fused},
-            {"macs", l.macs},
-            {"start_cycle", l.start_cycle},
-            {"end_cycle", l.end_cycle},
-            {"cycles", l.cycles},
-            {"compute_cycles", l.compute_cycles},
-            {"utilization", l.cycles > 0 ? double(l.macs) / (double(l.cycles) * peak) : 0.0},
-            {"sram_bytes", l.sram_bytes()},
-            {"sram_read_bytes", l.sram_read_bytes},
-            {"sram_write_bytes", l.sram_write_bytes},
-            {"dram_bytes", l.dram_bytes()},
-            {"dram_read_bytes", l.dram_read_bytes},
-            {"dram_write_bytes", l.dram_write_bytes},
-            {"compulsory_dram_bytes", l.compulsory_dram_bytes},
-            {"dram_bytes_saved", l.dram_bytes_saved},
-            {"accumulator_bytes", l.acc_bytes},
-            {"noc_byte_hops", l.noc_byte_hops},
-            {"vector_ops", vops},
-            {"vector_ops_by_class", {{"elementwise", l.vector_ops[0]}, {"transcendental", l.vector_ops[1]},
-                                     {"reduction", l.vector_ops[2]}}},
-            {"energy_pj", l.energy.total()},
-            {"energy", energy_json(l.energy)},
-            {"stalls", stalls_json(l.stalls)},
-            {"dominant_stall", l.stalls[dom] > 0 ? std::string(name_of(static_cast<Stall>(dom))) : "-"},
-            {"tiles", l.tiles},
-            {"folds", l.folds},
+            {"dominant_stall", std::string(dominant_stall(l))},
             {"tiling", t}};
   if (l.cls == LayerClass::Gemm) j["gemm"] = {{"G", l.G}, {"M", l.M}, {"N", l.N}, {"K", l.K}};
-  if (l.roofs) {
-    const auto& f = *l.roofs;
-    j["roofs"] = {{"compute", f.compute}, {"vector", f.vector}, {"sram", f.sram},         {"dram", f.dram},
-                  {"noc", f.noc},         {"dma", f.dma},       {"burst", f.burst},       {"prologue", f.prologue},
-                  {"epilogue", f.epilogue}};
-  }
+  for (const Stat& s : stat_table())
+    if (s.per_layer() && s.produced_by(engine)) put(j, s, layer_json(s, l, c));
   return j;
 }
+}  // namespace
+
+json layer_to_json(const LayerResult& l, const RunResult& r) { return layer_object(l, r.engine, r.context()); }
 
 json totals_to_json(const RunResult& r) {
-  const auto t = r.totals();
-  std::int64_t vops = 0;
-  for (const auto& l : r.layers)
-    for (auto v : l.vector_ops) vops += v;
-  return {{"cycles", t.cycles},
-          {"seconds", t.seconds},
-          {"compute_cycles", t.compute_cycles},
-          {"macs", t.macs},
-          {"utilization", t.utilization},
-          {"energy_pj", t.energy.total()},
-          {"energy", energy_json(t.energy)},
-          {"stalls", stalls_json(t.stalls)},
-          {"dram_bytes", t.dram_read_bytes + t.dram_write_bytes},
-          {"dram_read_bytes", t.dram_read_bytes},
-          {"dram_write_bytes", t.dram_write_bytes},
-          {"dram_bytes_saved", t.dram_bytes_saved},
-          {"sram_bytes", t.sram_bytes},
-          {"accumulator_bytes", t.acc_bytes},
-          {"noc_byte_hops", t.noc_byte_hops},
-          {"vector_ops", vops},
-          {"tops", t.tops},
-          {"tops_per_watt", t.tops_per_watt},
-          {"inferences_per_s", t.inferences_per_s},
-          {"tokens_per_s", t.tokens_per_s},
-          {"area_mm2", r.arch->area_mm2()}};
+  const StatContext c = r.context();
+  const ModelTotals t = r.totals();
+  json j = json::object();
+  for (const Stat& s : stat_table())
+    if (s.in_total() && s.produced_by(r.engine)) put(j, s, total_json(s, t, r, c));
+  return j;
 }
 
 json to_json(const RunResult& r) {
   json layers = json::array();
-  for (const auto& l : r.layers) layers.push_back(layer_to_json(l, r));
+  const StatContext c = r.context();
+  for (const auto& l : r.layers) layers.push_back(layer_object(l, r.engine, c));
   json units = json::object();
-  for (const auto& s : stat_catalog()) units[s.name] = {{"unit", s.unit}, {"description", s.description}};
+  for (const Stat& s : stat_table())
+    if (s.produced_by(r.engine)) units[std::string(s.name)] = {{"unit", s.unit}, {"description", s.description}};
   json j = {{"version", kNpusimVersion},
             {"arch", r.arch->name},
             {"config", config_to_json(*r.arch)},
@@ -308,11 +247,42 @@ json to_json(const RunResult& r) {
             {"stats", units},
             {"layers", layers},
             {"total", totals_to_json(r)}};
-  if (r.engine == "systemc")
-    j["simulation"] = {{"events", r.sim_events},       {"wall_seconds", r.sim_wall_seconds},
-                       {"peak_rss_mib", r.sim_peak_rss_mib}, {"pe_model", r.pe_model},
-                       {"rtl_tiles", r.rtl_tiles},         {"rtl_cycles", r.rtl_cycles}};
+  if (r.engine == "systemc") {
+    json sim = {{"pe_model", r.pe_model}};
+    for (const Stat& s : stat_table())
+      if (s.section == Section::Simulation) put(sim, s, total_json(s, ModelTotals{}, r, StatContext{}));
+    j["simulation"] = std::move(sim);
+  }
   return j;
+}
+
+std::vector<LayerResult> layers_from_json(const json& result, bool lenient) {
+  const std::string engine = result.value("engine", std::string());
+  std::vector<LayerResult> out;
+  if (!result.contains("layers")) {
+    if (lenient) return out;
+    throw Error("results: no 'layers'");
+  }
+  for (const auto& jl : result.at("layers")) {
+    LayerResult l;
+    l.name = lenient ? jl.value("name", std::string("?")) : jl.at("name").get<std::string>();
+    if (!lenient || jl.contains("op")) l.op = enum_from<workloads::OpKind, 11>(jl.at("op"), "op", workloads::name_of);
+    if (!lenient || jl.contains("class")) l.cls = enum_from<LayerClass, 4>(jl.at("class"), "layer class", name_of);
+    if (!lenient || jl.contains("fused")) l.fused = jl.at("fused").get<std::vector<std::string>>();
+    if (!lenient || jl.contains("tiling")) l.mapping = mapping_from(jl.at("tiling"));
+    if (jl.contains("gemm")) l.G = jl["gemm"].at("G"), l.M = jl["gemm"].at("M"), l.N = jl["gemm"].at("N"), l.K = jl["gemm"].at("K");
+    for (const Stat& s : stat_table()) {
+      if (!s.per_layer() || (!engine.empty() && !s.produced_by(engine))) continue;
+      const json* v = find(jl, s);
+      if (!v) {
+        if (lenient || !(s.layer_int || s.layer_real)) continue;
+        throw Error(fmt::format("results: layer '{}' has no '{}'", l.name, s.name));
+      }
+      read_layer_stat(s, *v, l);
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 RunResult from_json(const json& j, arch::ArchConfigPtr arch) {
@@ -326,55 +296,15 @@ RunResult from_json(const json& j, arch::ArchConfigPtr arch) {
   r.inter_layer_reuse = j.at("inter_layer_reuse");
   r.objective = *parse_objective(j.at("objective").get<std::string>());
   r.ideal_memory = j.value("memory", std::string("real")) == "ideal";
-  r.total_cycles = j.at("total").at("cycles");
-  if (j.contains("simulation")) {
-    const auto& s = j.at("simulation");
-    r.sim_events = s.at("events"), r.sim_wall_seconds = s.at("wall_seconds"), r.sim_peak_rss_mib = s.at("peak_rss_mib");
-    r.pe_model = s.at("pe_model"), r.rtl_tiles = s.at("rtl_tiles"), r.rtl_cycles = s.at("rtl_cycles");
+  if (r.engine == "systemc") r.pe_model = j.at("simulation").at("pe_model");
+  for (const Stat& s : stat_table()) {
+    if (!(s.run_int || s.run_real || s.run_series) || !s.produced_by(r.engine)) continue;
+    const json& obj = j.at(s.section == Section::Simulation ? "simulation" : "total");
+    const json* v = find(obj, s);
+    if (!v) throw Error(fmt::format("results: no '{}'", s.name));
+    read_run_stat(s, *v, r, *r.arch);
   }
-  for (const auto& jl : j.at("layers")) {
-    LayerResult l;
-    l.name = jl.at("name");
-    l.op = enum_from<workloads::OpKind, 11>(jl.at("op"), "op", workloads::name_of);
-    l.cls = enum_from<LayerClass, 4>(jl.at("class"), "layer class", name_of);
-    l.fused = jl.at("fused").get<std::vector<std::string>>();
-    const auto& t = jl.at("tiling");
-    Mapping& m = l.mapping;
-    m.split = enum_from<Split, 4>(t.at("split"), "split", name_of);
-    m.cores = t.at("cores");
-    m.tg = t.at("tile").at("g"), m.tm = t.at("tile").at("m"), m.tn = t.at("tile").at("n"), m.tk = t.at("tile").at("k");
-    const std::string order = t.at("loop_order");
-    for (std::size_t i = 0; i < 3 && i < order.size(); ++i)
-      m.order.dims[i] = enum_from<Dim, 3>(std::string(1, order[i]), "loop dimension", dim_name);
-    m.resident = enum_from<Resident, 4>(t.at("resident"), "resident operand", name_of);
-    m.a_on_chip = t.at("input_on_chip"), m.out_on_chip = t.at("output_on_chip");
-    if (t.contains("conv_tile")) {
-      m.conv = true;
-      const auto& c = t.at("conv_tile");
-      m.conv_m = {c.at("images"), c.at("rows"), c.at("cols")};
-      m.tc = c.at("channels");
-    }
-    if (jl.contains("gemm")) l.G = jl["gemm"].at("G"), l.M = jl["gemm"].at("M"), l.N = jl["gemm"].at("N"), l.K = jl["gemm"].at("K");
-    l.start_cycle = jl.at("start_cycle"), l.end_cycle = jl.at("end_cycle");
-    l.cycles = jl.at("cycles"), l.compute_cycles = jl.at("compute_cycles");
-    for (std::size_t i = 0; i < kNumStalls; ++i) l.stalls[i] = jl.at("stalls").at(std::string(name_of(static_cast<Stall>(i))));
-    l.macs = jl.at("macs");
-    l.dram_read_bytes = jl.at("dram_read_bytes"), l.dram_write_bytes = jl.at("dram_write_bytes");
-    l.compulsory_dram_bytes = jl.at("compulsory_dram_bytes"), l.dram_bytes_saved = jl.at("dram_bytes_saved");
-    l.sram_read_bytes = jl.at("sram_read_bytes"), l.sram_write_bytes = jl.at("sram_write_bytes");
-    l.acc_bytes = jl.at("accumulator_bytes");
-    l.noc_byte_hops = jl.at("noc_byte_hops");
-    const auto& vc = jl.at("vector_ops_by_class");
-    l.vector_ops = {vc.at("elementwise"), vc.at("transcendental"), vc.at("reduction")};
-    l.energy = energy_from(jl.at("energy"));
-    l.tiles = jl.at("tiles"), l.folds = jl.at("folds");
-    if (jl.contains("roofs")) {
-      const auto& f = jl["roofs"];
-      l.roofs = LayerResult::Roofs{f.at("compute"), f.at("vector"), f.at("sram"),     f.at("dram"),    f.at("noc"),
-                                   f.at("dma"),     f.at("burst"),  f.at("prologue"), f.at("epilogue")};
-    }
-    r.layers.push_back(std::move(l));
-  }
+  r.layers = layers_from_json(j);
   return r;
 }
 

@@ -8,65 +8,10 @@
 #include <numeric>
 #include <set>
 
-namespace npusim::dse {
+#include "base/pareto.h"
+#include "base/scalar_text.h"
 
-std::vector<std::size_t> pareto_front(const std::vector<std::vector<double>>& values,
-                                      const std::vector<bool>& minimize) {
-  const std::size_t dims = minimize.size();
-  auto good = [&](std::size_t i) {
-    if (values[i].size() != dims) return false;
-    for (double v : values[i])
-      if (!std::isfinite(v)) return false;
-    return true;
-  };
-  // better-or-equal in every dimension, strictly better in one
-  auto dominates = [&](std::size_t a, std::size_t b) {
-    bool strictly = false;
-    for (std::size_t d = 0; d < dims; ++d) {
-      const double x = minimize[d] ? values[a][d] : -values[a][d];
-      const double y = minimize[d] ? values[b][d] : -values[b][d];
-      if (x > y) return false;
-      if (x < y) strictly = true;
-    }
-    return strictly;
-  };
-  std::vector<std::size_t> idx;
-  for (std::size_t i = 0; i < values.size(); ++i)
-    if (good(i)) idx.push_back(i);
-  std::vector<std::size_t> front;
-  if (dims == 2) {
-    // Sort by the first objective (better first, ties by the second); sweep keeping the best second.
-    auto key = [&](std::size_t i, std::size_t d) { return minimize[d] ? values[i][d] : -values[i][d]; };
-    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-      if (key(a, 0) != key(b, 0)) return key(a, 0) < key(b, 0);
-      return key(a, 1) < key(b, 1);
-    });
-    double best = INFINITY;
-    double best_first = NAN;
-    for (std::size_t i : idx) {
-      const double y = key(i, 1);
-      if (y < best) {
-        front.push_back(i);
-        best = y;
-        best_first = key(i, 0);
-      } else if (y == best && key(i, 0) == best_first) {
-        front.push_back(i);  // an equal point: neither dominates the other
-      }
-    }
-    std::sort(front.begin(), front.end());
-    return front;
-  }
-  for (std::size_t i : idx) {
-    bool dominated = false;
-    for (std::size_t j : idx)
-      if (j != i && dominates(j, i)) {
-        dominated = true;
-        break;
-      }
-    if (!dominated) front.push_back(i);
-  }
-  return front;
-}
+namespace npusim::dse {
 
 std::string RowGroup::title() const { return engines_mixed ? fmt::format("{} ({})", workload, engine) : workload; }
 
@@ -89,7 +34,7 @@ std::vector<RowGroup> group_rows(const std::vector<ResultRow>& rows) {
   return groups;
 }
 
-std::vector<const ResultRow*> pareto_rows(const RowGroup& g, const Metric& x, const Metric& y) {
+std::vector<const ResultRow*> pareto_rows(const RowGroup& g, const compiler::Metric& x, const compiler::Metric& y) {
   std::vector<std::vector<double>> v;
   for (const ResultRow* r : g.rows) v.push_back({r->metric(x.name).value_or(NAN), r->metric(y.name).value_or(NAN)});
   std::vector<const ResultRow*> out;
@@ -100,14 +45,6 @@ std::vector<const ResultRow*> pareto_rows(const RowGroup& g, const Metric& x, co
   return out;
 }
 
-std::string value_text(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
-  if (v.is_number()) return fmt::format("{:g}", v.get<double>());
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.dump();
-}
-
 double Sensitivity::spread() const {
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& p : points) lo = std::min(lo, p.best), hi = std::max(hi, p.best);
@@ -116,7 +53,7 @@ double Sensitivity::spread() const {
 }
 
 std::vector<Sensitivity> sensitivity(const std::vector<RowGroup>& groups, const std::vector<std::string>& axes,
-                                     const Metric& metric) {
+                                     const compiler::Metric& metric) {
   std::vector<Sensitivity> out;
   for (const auto& axis : axes) {
     for (const auto& g : groups) {
@@ -128,7 +65,7 @@ std::vector<Sensitivity> sensitivity(const std::vector<RowGroup>& groups, const 
         auto m = r->metric(metric.name);
         if (!m || !std::isfinite(*m) || !r->point.contains(axis)) continue;
         const nlohmann::json& v = r->point[axis];
-        const std::string key = value_text(v);
+        const std::string key = text::value_text(v);
         auto it = at.find(key);
         if (it == at.end()) {
           at.emplace(key, s.points.size());

@@ -1,5 +1,5 @@
-// Analysis of sweep results: Pareto sets, grouping by workload, per-axis sensitivity. Pure
-// functions over rows read from the results database.
+// Analysis of sweep results: Pareto sets (base/pareto.h), grouping by workload, per-axis
+// sensitivity. Pure functions over rows read from the results database.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,15 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "compiler/stats.h"
 #include "dse/results_db.h"
-#include "dse/spec.h"
 
 namespace npusim::dse {
-
-// Indices (ascending) of the points no other point dominates: another point dominates when it
-// is at least as good in every dimension and better in one. `minimize[d]` gives the direction.
-// Points with a non-finite value are never in the set.
-std::vector<std::size_t> pareto_front(const std::vector<std::vector<double>>& values, const std::vector<bool>& minimize);
 
 // Done rows by (workload, engine), in order of first appearance.
 struct RowGroup {
@@ -27,7 +22,7 @@ struct RowGroup {
 std::vector<RowGroup> group_rows(const std::vector<ResultRow>& rows);
 
 // The rows of `g` on the Pareto set of (x, y), sorted by x.
-std::vector<const ResultRow*> pareto_rows(const RowGroup& g, const Metric& x, const Metric& y);
+std::vector<const ResultRow*> pareto_rows(const RowGroup& g, const compiler::Metric& x, const compiler::Metric& y);
 
 // Per axis and group: for each value the axis takes, the best `metric` over the rows holding that
 // value (every other axis at its best), with the row that attains it.
@@ -43,12 +38,9 @@ struct Sensitivity {
   double spread() const;  // worst best / best best (>= 1), how much the axis matters
 };
 std::vector<Sensitivity> sensitivity(const std::vector<RowGroup>& groups, const std::vector<std::string>& axes,
-                                     const Metric& metric);
+                                     const compiler::Metric& metric);
 
 // Axis keys present in the rows' points, in first-seen order (or the order `preferred` gives).
 std::vector<std::string> axes_of(const std::vector<ResultRow>& rows, const std::vector<std::string>& preferred = {});
-
-// "16" for 16, "0.5" for 0.5, "ws" for "ws": a point's axis value as text.
-std::string value_text(const nlohmann::json& v);
 
 }  // namespace npusim::dse

@@ -8,7 +8,7 @@
 #include <ctime>
 
 #include "base/error.h"
-#include "dse/spec.h"
+#include "compiler/stats.h"
 #include "npusim_version.h"
 
 namespace npusim::dse {
@@ -24,7 +24,7 @@ const char* const kTail[] = {"result", "wall_s", "host", "worker", "finished_at"
 
 std::vector<std::string> all_columns() {
   std::vector<std::string> c(std::begin(kHead), std::end(kHead));
-  for (const auto& m : metric_catalog()) c.push_back(m.name);
+  for (const auto& m : compiler::metric_catalog()) c.push_back(m.name);
   c.insert(c.end(), std::begin(kTail), std::end(kTail));
   return c;
 }
@@ -139,7 +139,7 @@ ResultsDb::ResultsDb(const std::string& path, bool create) : path_(path) {
         "config_hash TEXT NOT NULL, workload TEXT NOT NULL, engine TEXT NOT NULL, sweep TEXT, model TEXT NOT NULL, "
         "batch INTEGER NOT NULL, seq INTEGER NOT NULL, dtype TEXT, point TEXT NOT NULL, config TEXT, "
         "status TEXT NOT NULL CHECK (status IN ('done', 'failed')), error TEXT";
-    for (const auto& m : metric_catalog()) cols += fmt::format(", {} {}", m.name, m.integer ? "INTEGER" : "REAL");
+    for (const auto& m : compiler::metric_catalog()) cols += fmt::format(", {} {}", m.name, m.integer ? "INTEGER" : "REAL");
     cols += ", result TEXT, wall_s REAL NOT NULL, host TEXT NOT NULL, worker TEXT, finished_at TEXT NOT NULL, "
             "PRIMARY KEY (config_hash, workload, engine)";
     exec("BEGIN IMMEDIATE");
@@ -190,7 +190,7 @@ bool ResultsDb::put(const ResultRow& r) {
   s.bind_or_null(i++, r.config);
   s.bind(i++, r.status);
   s.bind_or_null(i++, r.error);
-  for (const auto& m : metric_catalog()) {
+  for (const auto& m : compiler::metric_catalog()) {
     auto it = r.metrics.find(m.name);
     if (it == r.metrics.end())
       s.null(i++);
@@ -288,7 +288,7 @@ std::vector<ResultRow> ResultsDb::rows(const RowFilter& f) const {
     r.model = s.text(i++), r.batch = s.integer(i++), r.seq = s.integer(i++), r.dtype = s.text(i++);
     r.point = nlohmann::json::parse(s.text(i++));
     r.config = s.text(i++), r.status = s.text(i++), r.error = s.text(i++);
-    for (const auto& m : metric_catalog()) {
+    for (const auto& m : compiler::metric_catalog()) {
       if (!s.is_null(i)) r.metrics[m.name] = s.real(i);
       ++i;
     }

@@ -26,34 +26,6 @@ namespace npusim::dse {
 // ---------------------------------------------------------------------------------------------
 // one task
 
-std::map<std::string, double> metrics_of(const compiler::RunResult& r) {
-  const compiler::ModelTotals t = r.totals();
-  const arch::ArchConfig& a = *r.arch;
-  std::map<std::string, double> m;
-  const double joules = t.energy.total() * 1e-12;
-  const double area = a.area_mm2();
-  m["latency_s"] = t.seconds;
-  m["energy_j"] = joules;
-  m["area_mm2"] = area;
-  m["edp"] = joules * t.seconds;
-  m["inferences_per_s"] = t.inferences_per_s;
-  m["throughput_per_mm2"] = area > 0 ? t.inferences_per_s / area : 0;
-  m["tops_per_watt"] = t.tops_per_watt;
-  m["tokens_per_s"] = t.tokens_per_s;
-  m["tops"] = t.tops;
-  m["peak_tops"] = 2.0 * double(a.peak_macs_per_cycle(r.dtype)) * a.clock_mhz * 1e6 * 1e-12;
-  m["utilization"] = t.utilization;
-  m["power_w"] = t.seconds > 0 ? joules / t.seconds : 0;
-  m["cycles"] = double(t.cycles);
-  m["compute_cycles"] = double(t.compute_cycles);
-  m["macs"] = double(t.macs);
-  m["dram_bytes"] = double(t.dram_read_bytes + t.dram_write_bytes);
-  m["sram_bytes"] = double(t.sram_bytes);
-  for (std::size_t i = 0; i < compiler::kNumStalls; ++i)
-    m[fmt::format("stall_{}", compiler::name_of(static_cast<compiler::Stall>(i)))] = double(t.stalls[i]);
-  return m;
-}
-
 TaskOutcome execute_task(const TaskInput& t) {
   driver::ModelSpec ms;
   ms.model = t.workload.model;
@@ -66,7 +38,7 @@ TaskOutcome execute_task(const TaskInput& t) {
   const compiler::RunResult r = driver::run(cm, driver::run_options(driver::parse_engine("engine", t.engine)));
   TaskOutcome o;
   o.ok = true;
-  o.metrics = metrics_of(r);
+  o.metrics = compiler::metrics_of(r);
   nlohmann::json j = compiler::to_json(r);
   j.erase("config");  // the row holds the effective configuration
   j.erase("stats");   // the same catalog in every row (docs/STATS.md)

@@ -43,8 +43,6 @@ TaskOutcome outcome_from_json(const nlohmann::json& j);
 
 // Compiles and runs one task in this process (what a worker child does). Throws Error.
 TaskOutcome execute_task(const TaskInput& t);
-// The metrics of a run (metric_catalog() names).
-std::map<std::string, double> metrics_of(const compiler::RunResult& r);
 
 // Up to N tasks at a time, each in a forked child that sends its outcome as JSON over a pipe.
 // Children die with the parent (PR_SET_PDEATHSIG) and never touch the parent's database.

@@ -15,6 +15,7 @@
 #include "base/files.h"
 #include "driver/driver.h"
 #include "compiler/mapper.h"
+#include "compiler/stats.h"
 #include "workloads/zoo.h"
 
 namespace npusim {
@@ -42,59 +43,6 @@ std::uint64_t fnv1a64(std::string_view text) {
 }
 
 std::string hex64(std::uint64_t h) { return fmt::format("{:016x}", h); }
-
-// ---------------------------------------------------------------------------------------------
-// metrics
-
-const std::vector<Metric>& metric_catalog() {
-  static const std::vector<Metric> kMetrics = [] {
-    std::vector<Metric> m;
-    auto add = [&](std::string name, std::string unit, std::string desc, bool minimize,
-                   std::vector<std::string> aliases = {}, bool integer = false) {
-      m.push_back(Metric{std::move(name), std::move(unit), std::move(desc), minimize, std::move(aliases), integer});
-    };
-    add("latency_s", "s", "Time of one inference (one batch) at the core clock", true, {"latency"});
-    add("energy_j", "J", "Energy of one inference (one batch), leakage included", true, {"energy"});
-    add("area_mm2", "mm2", "Chip area from the area model", true, {"area"});
-    add("edp", "J*s", "Energy-delay product: energy_j x latency_s", true, {"energy_delay_product"});
-    add("throughput_per_mm2", "1/(s*mm2)", "Inferences per second per mm2 of chip area", false, {"perf_per_area"});
-    add("tops_per_watt", "TOPS/W", "2 x MACs / energy", false, {"efficiency"});
-    add("inferences_per_s", "1/s", "Batch / latency", false, {"throughput"});
-    add("tokens_per_s", "1/s", "Tokens processed per second (sequence models; 0 otherwise)", false, {"tokens"});
-    add("tops", "TOPS", "Attained tera-operations per second (2 ops per MAC)", false);
-    add("peak_tops", "TOPS", "Peak tera-operations per second of the architecture at the workload's datatype", false);
-    add("utilization", "fraction", "MACs / (cycles x peak MACs per cycle)", false, {"util"});
-    add("power_w", "W", "Average power: energy_j / latency_s", true, {"power"});
-    add("cycles", "cycles", "Cycles of the whole run", true, {}, true);
-    add("compute_cycles", "cycles", "PE-array cycles with memory ideal, summed over layers", true, {}, true);
-    add("macs", "MAC", "Multiply-accumulates of the workload", true, {}, true);
-    add("dram_bytes", "B", "DRAM bytes read and written", true, {"dram"}, true);
-    add("sram_bytes", "B", "Scratchpad bytes read and written", true, {}, true);
-    for (std::size_t i = 0; i < compiler::kNumStalls; ++i) {
-      const std::string s(compiler::name_of(static_cast<compiler::Stall>(i)));
-      add("stall_" + s, "cycles", fmt::format("Cycles beyond compute waiting on {}", s), true, {}, true);
-    }
-    return m;
-  }();
-  return kMetrics;
-}
-
-const Metric* find_metric(std::string_view name) {
-  for (const auto& m : metric_catalog()) {
-    if (m.name == name) return &m;
-    for (const auto& a : m.aliases)
-      if (a == name) return &m;
-  }
-  return nullptr;
-}
-
-const Metric& metric_or_throw(std::string_view name, std::string_view option) {
-  if (const Metric* m = find_metric(name)) return *m;
-  std::string list;
-  for (const auto& m : metric_catalog()) list += fmt::format("{}{}", list.empty() ? "" : ", ", m.name);
-  throw Error(fmt::format("{} {}: unknown metric (one of {}; aliases latency, energy, area, throughput)", option,
-                          name, list));
-}
 
 // ---------------------------------------------------------------------------------------------
 // constraint expressions
@@ -781,12 +729,12 @@ struct SpecParser {
       for (std::size_t i = 0; i < o->items.size(); ++i) {
         const std::string path = fmt::format("objectives[{}]", i);
         const std::string m = scalar(o->items[i], path);
-        const Metric* metric = find_metric(m);
+        const compiler::Metric* metric = compiler::find_metric(m);
         if (!metric) {
           std::vector<std::string> names;
-          for (const auto& x : metric_catalog()) {
+          for (const auto& x : compiler::metric_catalog()) {
             names.push_back(x.name);
-            for (const auto& a : x.aliases) names.push_back(a);
+            if (!x.alias.empty()) names.push_back(x.alias);
           }
           fail(o->items[i].loc, path, fmt::format("unknown objective '{}'{}", m, hint(names, m)));
         }

@@ -42,21 +42,6 @@ const EmbeddedText* find_sweep_example(std::string_view name);
 std::uint64_t fnv1a64(std::string_view text);
 std::string hex64(std::uint64_t h);  // 16 lower-case hex digits
 
-// ---- metrics: what a run yields per (point, workload), one database column each ----
-struct Metric {
-  std::string name;  // column name, e.g. "latency_s"
-  std::string unit;
-  std::string description;
-  bool minimize = true;             // the better direction, for Pareto sets and sensitivity
-  std::vector<std::string> aliases; // e.g. "latency"
-  bool integer = false;
-};
-const std::vector<Metric>& metric_catalog();
-// By name or alias; nullptr if unknown.
-const Metric* find_metric(std::string_view name);
-// By name or alias, or throws Error("OPTION NAME: unknown metric ...") listing them.
-const Metric& metric_or_throw(std::string_view name, std::string_view option);
-
 // ---- constraint expressions: `lhs OP rhs` over numbers, config key paths, derived values ----
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;

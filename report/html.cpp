@@ -6,8 +6,9 @@
 #include <cmath>
 #include <set>
 
-#include "dse/analysis.h"
-#include "dse/spec.h"
+#include "base/pareto.h"
+#include "base/scalar_text.h"
+#include "compiler/stats.h"
 #include "npusim_version.h"
 
 namespace npusim::report {
@@ -42,25 +43,6 @@ std::string si(double v) {
     s = fmt::format("{:.3g}", v / std::pow(10.0, 3 * e));
   }
   return s + kPrefix[e + 4];
-}
-
-std::vector<Layer> layers_from_json(const nlohmann::json& result) {
-  std::vector<Layer> out;
-  if (!result.contains("layers")) return out;
-  for (const auto& l : result["layers"]) {
-    Layer x;
-    x.name = l.value("name", std::string("?"));
-    x.op = l.value("op", std::string());
-    x.cycles = l.value("cycles", 0.0);
-    x.compute_cycles = l.value("compute_cycles", 0.0);
-    if (l.contains("stalls"))
-      for (std::size_t i = 0; i < compiler::kNumStalls; ++i)
-        x.stalls[i] = l["stalls"].value(std::string(compiler::name_of(static_cast<compiler::Stall>(i))), 0.0);
-    x.macs = l.value("macs", 0.0);
-    x.dram_bytes = l.value("dram_bytes", 0.0);
-    out.push_back(std::move(x));
-  }
-  return out;
 }
 
 namespace {
@@ -187,7 +169,7 @@ std::string tip(const std::string& s) { return fmt::format("<title>{}</title>", 
 std::string point_text(const Point& p, const std::string& x, const std::string& y) {
   std::string s = p.label;
   for (auto it = p.values.begin(); it != p.values.end(); ++it)
-    s += fmt::format("\n{} = {}", it.key(), dse::value_text(it.value()));
+    s += fmt::format("\n{} = {}", it.key(), text::value_text(it.value()));
   for (const auto& m : {x, y}) {
     auto v = p.metrics.find(m);
     if (v != p.metrics.end()) s += fmt::format("\n{} = {}", m, si(v->second));
@@ -195,10 +177,10 @@ std::string point_text(const Point& p, const std::string& x, const std::string& 
   return s;
 }
 
-const dse::Metric& metric(const std::string& name) { return dse::metric_or_throw(name, "metric"); }
+const compiler::Metric& metric(const std::string& name) { return compiler::metric_or_throw(name, "metric"); }
 
 std::string axis_title(const std::string& name) {
-  const dse::Metric* m = dse::find_metric(name);
+  const compiler::Metric* m = compiler::find_metric(name);
   return m ? fmt::format("{} [{}]", m->name, m->unit) : name;
 }
 
@@ -242,7 +224,7 @@ std::string layer_chart(const Point& p) {
   const double h = 60 + row * double(p.layers.size()) + 50;
   Chart c("layers", fmt::format("Per-layer cycles and stalls: {} - {}", p.label, p.group), 900, h, 190, 24, 48, 50);
   std::vector<double> xs{0};
-  for (const auto& l : p.layers) xs.push_back(l.cycles);
+  for (const auto& l : p.layers) xs.push_back(double(l.cycles));
   const Scale x = fit(xs, c.left(), c.right(), false, true);
   for (double v : x.ticks()) {
     const double px = x.at(v);
@@ -252,7 +234,7 @@ std::string layer_chart(const Point& p) {
   c.add(fmt::format("<text class='label' x='{}' y='{}' text-anchor='middle'>cycles</text>", num((c.left() + c.right()) / 2),
                     num(h - 12)));
   for (std::size_t i = 0; i < p.layers.size(); ++i) {
-    const Layer& l = p.layers[i];
+    const compiler::LayerResult& l = p.layers[i];
     const double y = c.top() + row * double(i);
     const std::string name = l.name.size() > 28 ? l.name.substr(0, 27) + "~" : l.name;
     c.add(fmt::format("<text class='tick' x='{}' y='{}' text-anchor='end'>{}</text>", num(c.left() - 6), num(y + row - 4),
@@ -260,19 +242,19 @@ std::string layer_chart(const Point& p) {
     double at = 0;
     auto seg = [&](double v, const char* col, const std::string& what) {
       if (v <= 0) return;
-      const double pct = l.cycles > 0 ? 100.0 * v / l.cycles : 0;
+      const double pct = l.cycles > 0 ? 100.0 * v / double(l.cycles) : 0;
       c.add(fmt::format("<rect class='mark' x='{}' y='{}' width='{}' height='{}' fill='{}'>{}</rect>", num(x.at(at)),
                         num(y + 1), num(std::max(0.5, x.at(at + v) - x.at(at))), num(row - 2), col,
-                        tip(fmt::format("{} ({}): {} {} cycles ({:.1f}% of {})", l.name, l.op, what, si(v), pct,
-                                        si(l.cycles)))));
+                        tip(fmt::format("{} ({}): {} {} cycles ({:.1f}% of {})", l.name, workloads::name_of(l.op), what,
+                                        si(v), pct, si(double(l.cycles))))));
       at += v;
     };
-    seg(l.compute_cycles, kComputeColor, "compute");
+    seg(double(l.compute_cycles), kComputeColor, "compute");
     for (std::size_t s = 0; s < compiler::kNumStalls; ++s)
-      seg(l.stalls[s], kStallColors[s],
+      seg(double(l.stalls[s]), kStallColors[s],
           fmt::format("stall on {}", compiler::name_of(static_cast<compiler::Stall>(s))));
     // cycles the breakdown does not attribute (rounding between engines), shown hatched-grey
-    if (l.cycles > at + 0.5) seg(l.cycles - at, "#cccccc", "other");
+    if (double(l.cycles) > at + 0.5) seg(double(l.cycles) - at, "#cccccc", "other");
   }
   std::vector<std::pair<std::string, std::string>> legend{{kComputeColor, "compute"}};
   for (std::size_t s = 0; s < compiler::kNumStalls; ++s)
@@ -284,17 +266,17 @@ std::string layer_chart(const Point& p) {
 std::string roofline_chart(const Point& p) {
   Chart c("roofline", fmt::format("Roofline: {} - {}", p.label, p.group), 720, 420);
   std::vector<double> xs, ys;
-  std::vector<const Layer*> shown;
+  std::vector<const compiler::LayerResult*> shown;
   std::size_t on_chip = 0;
   for (const auto& l : p.layers) {
     if (l.macs <= 0 || l.cycles <= 0) continue;
-    if (l.dram_bytes <= 0) {
+    if (l.dram_bytes() <= 0) {
       ++on_chip;
       continue;
     }
     shown.push_back(&l);
-    xs.push_back(2 * l.macs / l.dram_bytes);
-    ys.push_back(2 * l.macs / (l.cycles / p.clock_hz));
+    xs.push_back(2 * double(l.macs) / double(l.dram_bytes()));
+    ys.push_back(2 * double(l.macs) / (double(l.cycles) / p.clock_hz));
   }
   const double ridge = p.dram_bytes_per_s > 0 ? p.peak_ops_per_s / p.dram_bytes_per_s : NAN;
   std::vector<double> xr = xs, yr = ys;
@@ -325,7 +307,7 @@ std::string roofline_chart(const Point& p) {
   for (std::size_t i = 0; i < shown.size(); ++i)
     c.add(fmt::format("<circle class='mark layer' cx='{}' cy='{}' r='4' fill='{}'>{}</circle>", num(x.at(xs[i])),
                       num(y.at(ys[i])), color(0),
-                      tip(fmt::format("{} ({}): {} op/B, {} op/s ({:.0f}% of the roof)", shown[i]->name, shown[i]->op,
+                      tip(fmt::format("{} ({}): {} op/B, {} op/s ({:.0f}% of the roof)", shown[i]->name, workloads::name_of(shown[i]->op),
                                       si(xs[i]), si(ys[i]),
                                       100.0 * ys[i] / std::min(p.peak_ops_per_s, p.dram_bytes_per_s * xs[i])))));
   std::string note = fmt::format("{} layers", shown.size());
@@ -336,7 +318,7 @@ std::string roofline_chart(const Point& p) {
 
 std::string sensitivity_chart(const std::string& axis, const std::vector<const SensitivitySeries*>& series,
                               const std::string& mname) {
-  const dse::Metric& m = metric(mname);
+  const compiler::Metric& m = metric(mname);
   const bool relative = series.size() > 1;
   Chart c("sensitivity", fmt::format("Sensitivity to {}: best {} at each value", axis, m.name), 720, 380);
   // x positions: numeric values on a (log when spread) scale; text values evenly spaced
@@ -402,7 +384,7 @@ std::string speedup_chart(const std::string& group, const std::vector<const Poin
   Chart c("speedup", fmt::format("Per-layer speed-up over {} - {}", base.label, group), 900, h, 190, 24, 48, 50);
   auto time_of = [](const Point& p, const std::string& name) {
     for (const auto& l : p.layers)
-      if (l.name == name) return l.cycles / p.clock_hz;
+      if (l.name == name) return double(l.cycles) / p.clock_hz;
     return double(NAN);
   };
   std::vector<double> xs{1};
@@ -442,7 +424,7 @@ std::string speedup_chart(const std::string& group, const std::vector<const Poin
 
 // A metric as people read it: fractions as percentages, everything else in engineering notation.
 std::string metric_text(const std::string& m, double v) {
-  const dse::Metric* x = dse::find_metric(m);
+  const compiler::Metric* x = compiler::find_metric(m);
   if (x && x->unit == "fraction") return fmt::format("{:.1f}%", 100 * v);
   return si(v);
 }
@@ -466,8 +448,8 @@ std::string points_table(const std::vector<const Point*>& pts, const ReportData&
         continue;
       }
       const auto& v = p->values[a];
-      t += v.is_number() ? fmt::format("<td data-v='{}'>{}</td>", dse::value_text(v), html_escape(dse::value_text(v)))
-                         : fmt::format("<td>{}</td>", html_escape(dse::value_text(v)));
+      t += v.is_number() ? fmt::format("<td data-v='{}'>{}</td>", text::value_text(v), html_escape(text::value_text(v)))
+                         : fmt::format("<td>{}</td>", html_escape(text::value_text(v)));
     }
     for (const auto& m : ms) t += metric_cell(*p, m);
     t += "</tr>\n";
@@ -571,8 +553,8 @@ std::string render_html(const ReportData& d) {
   std::vector<std::string> groups;
   for (const auto& p : d.points)
     if (std::find(groups.begin(), groups.end(), p.group) == groups.end()) groups.push_back(p.group);
-  const dse::Metric& xm = metric(d.x_metric);
-  const dse::Metric& ym = metric(d.y_metric);
+  const compiler::Metric& xm = metric(d.x_metric);
+  const compiler::Metric& ym = metric(d.y_metric);
   std::vector<std::string> ms{xm.name, ym.name};
   for (const auto& m : d.table_metrics)
     if (std::find(ms.begin(), ms.end(), m) == ms.end()) ms.push_back(m);
@@ -590,7 +572,7 @@ std::string render_html(const ReportData& d) {
       }
     std::set<const Point*> front;
     std::vector<const Point*> front_sorted;
-    for (std::size_t i : dse::pareto_front(vals, {xm.minimize, ym.minimize})) front.insert(pts[i]), front_sorted.push_back(pts[i]);
+    for (std::size_t i : pareto_front(vals, {xm.minimize, ym.minimize})) front.insert(pts[i]), front_sorted.push_back(pts[i]);
     std::sort(front_sorted.begin(), front_sorted.end(),
               [&](const Point* a, const Point* b) { return a->metrics.at(xm.name) < b->metrics.at(xm.name); });
     h += fmt::format("<h3>{}</h3>\n", html_escape(g));
@@ -616,7 +598,7 @@ std::string render_html(const ReportData& d) {
     h += fmt::format("<h3 id='pt-{}' data-id='{}'>{} - {}</h3>\n", i, html_escape(p.id), html_escape(p.label), html_escape(p.group));
     std::string values;
     for (auto it = p.values.begin(); it != p.values.end(); ++it)
-      values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", it.key(), dse::value_text(it.value()));
+      values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", it.key(), text::value_text(it.value()));
     if (!values.empty()) h += fmt::format("<p>{}</p>\n", html_escape(values));
     std::string summary;
     for (const auto& m : ms)

@@ -12,18 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/cost_model.h"
+#include "compiler/results.h"
 
 namespace npusim::report {
-
-struct Layer {
-  std::string name, op;
-  double cycles = 0, compute_cycles = 0;
-  std::array<double, compiler::kNumStalls> stalls{};
-  double macs = 0, dram_bytes = 0;
-};
-// The layers of a result (compiler::to_json layout).
-std::vector<Layer> layers_from_json(const nlohmann::json& result);
 
 struct Point {
   std::string id;     // config hash, or architecture name (compare)
@@ -33,7 +24,7 @@ struct Point {
   nlohmann::json values = nlohmann::json::object();  // axis values
   // Roofs for the roofline chart, and the clock for per-layer times.
   double clock_hz = 0, peak_ops_per_s = 0, dram_bytes_per_s = 0;
-  std::vector<Layer> layers;  // only for points shown in detail
+  std::vector<compiler::LayerResult> layers;  // only for points shown in detail
 };
 
 struct Failure {

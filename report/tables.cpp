@@ -14,14 +14,6 @@ namespace npusim::report {
 using compiler::LayerResult;
 using compiler::RunResult;
 
-std::string dominant_stall(const LayerResult& l) {
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < compiler::kNumStalls; ++i)
-    if (l.stalls[i] > l.stalls[best]) best = i;
-  if (l.stalls[best] == 0) return "-";
-  return std::string(compiler::name_of(static_cast<compiler::Stall>(best)));
-}
-
 std::string table_report(const RunResult& r) {
   const auto& A = *r.arch;
   std::string out = fmt::format("{} on {} ({} core{} x {}x{} {} {}, {} MHz), batch {}, engine {}\n\n", r.model, A.name,
@@ -33,13 +25,14 @@ std::string table_report(const RunResult& r) {
   w = std::min<std::size_t>(w, 40);
   out += fmt::format("{:<{}}  {:<14} {:>9} {:>12} {:>6} {:<13} {:>10} {:>10}\n", "layer", w, "op", "MACs", "cycles",
                      "util", "bound by", "DRAM", "energy");
-  const double peak = double(A.peak_macs_per_cycle(r.dtype));
+  const compiler::StatContext ctx = r.context();
+  const compiler::Stat& util = compiler::stat("utilization");
   for (const auto& l : r.layers) {
     std::string op(workloads::name_of(l.op));
     if (!l.fused.empty()) op += fmt::format("+{}", l.fused.size());
     out += fmt::format("{:<{}}  {:<14} {:>9} {:>12} {:>5.1f}% {:<13} {:>10} {:>8.1f}uJ\n", fit(l.name, w), w, op,
                        human_count(double(l.macs)), l.cycles,
-                       l.cycles ? 100.0 * double(l.macs) / (double(l.cycles) * peak) : 0.0, dominant_stall(l),
+                       100.0 * compiler::layer_value(util, l, ctx), compiler::dominant_stall(l),
                        human_bytes(double(l.dram_bytes())), l.energy.total() * 1e-6);
   }
   const auto t = r.totals();
@@ -57,7 +50,7 @@ std::string table_report(const RunResult& r) {
   out += fmt::format("DRAM {} (read {}, written {}; {} saved by inter-layer reuse), SRAM {}\n",
                      human_bytes(double(t.dram_read_bytes + t.dram_write_bytes)), human_bytes(double(t.dram_read_bytes)),
                      human_bytes(double(t.dram_write_bytes)), human_bytes(double(t.dram_bytes_saved)),
-                     human_bytes(double(t.sram_bytes)));
+                     human_bytes(double(t.sram_bytes())));
   const double e = std::max(t.energy.total(), 1e-30);
   out += fmt::format("energy {:.3f} mJ (MAC {:.0f}%, SRAM {:.0f}%, accumulator {:.0f}%, DRAM {:.0f}%, other {:.0f}%), "
                      "{:.2f} TOPS, {:.2f} TOPS/W\n",
@@ -74,26 +67,6 @@ std::string table_report(const RunResult& r) {
   return out;
 }
 
-std::string csv_report(const RunResult& r) {
-  std::string out =
-      "layer,op,class,macs,start_cycle,end_cycle,cycles,compute_cycles,utilization,sram_bytes,dram_bytes,"
-      "dram_read_bytes,dram_write_bytes,dram_bytes_saved,accumulator_bytes,noc_byte_hops,energy_pj,stall_dram,"
-      "stall_interconnect,stall_sram_bank,stall_vector_unit,stall_sync,split,cores,tile_g,tile_m,tile_n,tile_k,"
-      "loop_order,resident\n";
-  const double peak = double(r.arch->peak_macs_per_cycle(r.dtype));
-  for (const auto& l : r.layers) {
-    const auto& m = l.mapping;
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{},{},{},{:.1f},{:.3f},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                       l.name, workloads::name_of(l.op), compiler::name_of(l.cls), l.macs, l.start_cycle, l.end_cycle, l.cycles,
-                       l.compute_cycles, l.cycles ? double(l.macs) / (double(l.cycles) * peak) : 0.0, l.sram_bytes(),
-                       l.dram_bytes(), l.dram_read_bytes, l.dram_write_bytes, l.dram_bytes_saved, l.acc_bytes,
-                       l.noc_byte_hops, l.energy.total(), l.stalls[0], l.stalls[1], l.stalls[2], l.stalls[3], l.stalls[4],
-                       compiler::name_of(m.split), m.cores, m.tg, m.tm, m.tn, m.tk, m.order.str(),
-                       compiler::name_of(m.resident));
-  }
-  return out;
-}
-
 namespace {
 std::string csv_field(std::string s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -101,26 +74,31 @@ std::string csv_field(std::string s) {
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
-
-// The value of a catalogued statistic in a JSON object ("stalls.dram" -> j["stalls"]["dram"]).
-std::string stat_value(const nlohmann::json& j, const std::string& name) {
-  const nlohmann::json* node = &j;
-  std::size_t at = 0;
-  while (true) {
-    auto dot = name.find('.', at);
-    std::string part = name.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
-    if (!node->contains(part)) return "";
-    node = &(*node)[part];
-    if (dot == std::string::npos) break;
-    at = dot + 1;
-  }
-  if (node->is_number_integer()) return std::to_string(node->get<std::int64_t>());
-  if (node->is_number()) return fmt::format("{}", node->get<double>());
-  return "";
-}
 }  // namespace
 
+std::string csv_report(const RunResult& r) {
+  using compiler::Stat;
+  std::string out = "layer,op,class";
+  for (const Stat& s : compiler::stat_table())
+    if (s.per_layer()) out += "," + s.column;
+  out += ",split,cores,tile_g,tile_m,tile_n,tile_k,loop_order,resident\n";
+  const compiler::StatContext ctx = r.context();
+  for (const auto& l : r.layers) {
+    out += fmt::format("{},{},{}", csv_field(l.name), workloads::name_of(l.op), compiler::name_of(l.cls));
+    for (const Stat& s : compiler::stat_table()) {
+      if (!s.per_layer()) continue;
+      out += ',';
+      if (s.produced_by(r.engine)) out += compiler::stat_text(s, compiler::layer_value(s, l, ctx));
+    }
+    const auto& m = l.mapping;
+    out += fmt::format(",{},{},{},{},{},{},{},{}\n", compiler::name_of(m.split), m.cores, m.tg, m.tm, m.tn, m.tk,
+                       m.order.str(), compiler::name_of(m.resident));
+  }
+  return out;
+}
+
 std::string stats_csv(const RunResult& r) {
+  using compiler::Stat;
   std::string out = "scope,name,value,unit,description\n";
   out += fmt::format("meta,version,{},,npusim version\n", kNpusimVersion);
   out += fmt::format("meta,engine,{},,timing engine\n", r.engine);
@@ -138,18 +116,26 @@ std::string stats_csv(const RunResult& r) {
         f.get(*r.arch));
     out += fmt::format("config,{},{},{},{}\n", f.path, csv_field(v), csv_field(f.unit), csv_field(f.doc));
   }
-  const nlohmann::json total = compiler::totals_to_json(r);
-  for (const auto& l : r.layers) {
-    const nlohmann::json j = compiler::layer_to_json(l, r);
-    for (const auto& s : compiler::stat_catalog()) {
-      if (!s.per_layer) continue;
-      std::string v = stat_value(j, s.name);
-      if (!v.empty()) out += fmt::format("{},{},{},{},{}\n", csv_field("layer:" + l.name), s.name, v, s.unit, csv_field(s.description));
+  const compiler::StatContext ctx = r.context();
+  auto row = [&](const std::string& scope, const std::string& name, const Stat& s, double v) {
+    out += fmt::format("{},{},{},{},{}\n", csv_field(scope), csv_field(name), compiler::stat_text(s, v), s.unit,
+                       csv_field(std::string(s.description)));
+  };
+  for (const auto& l : r.layers)
+    for (const Stat& s : compiler::stat_table())
+      if (s.per_layer() && s.produced_by(r.engine)) row("layer:" + l.name, std::string(s.name), s, compiler::layer_value(s, l, ctx));
+  const compiler::ModelTotals t = r.totals();
+  for (const Stat& s : compiler::stat_table()) {
+    if (!s.produced_by(r.engine) || !(s.in_total() || s.section == compiler::Section::Simulation)) continue;
+    const std::string scope = s.section == compiler::Section::Simulation ? "simulation" : "total";
+    if (s.run_series) {
+      const auto names = compiler::instance_names(s.instances, *r.arch);
+      const std::vector<double>& v = *s.run_series(r);
+      for (std::size_t i = 0; i < names.size() && i < v.size(); ++i)
+        row(scope, fmt::format("{}[{}]", s.name, names[i]), s, v[i]);
+    } else {
+      row(scope, std::string(s.name), s, compiler::total_value(s, t, r, ctx));
     }
-  }
-  for (const auto& s : compiler::stat_catalog()) {
-    std::string v = stat_value(total, s.name);
-    if (!v.empty()) out += fmt::format("total,{},{},{},{}\n", s.name, v, s.unit, csv_field(s.description));
   }
   return out;
 }
@@ -166,7 +152,7 @@ nlohmann::json comparison_json(const RunResult& a, const RunResult& s) {
                       {"analytic_cycles", a.layers[i].cycles},
                       {"systemc_cycles", s.layers[i].cycles},
                       {"analytic_error", err},
-                      {"systemc_dominant_stall", dominant_stall(s.layers[i])}});
+                      {"systemc_dominant_stall", std::string(compiler::dominant_stall(s.layers[i]))}});
   }
   const double total_err = s.total_cycles > 0 ? double(a.total_cycles) / double(s.total_cycles) - 1.0 : 0.0;
   return {{"layers", layers},

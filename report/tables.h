@@ -9,13 +9,13 @@
 namespace npusim::report {
 
 std::string table_report(const compiler::RunResult& r);
-// One row per layer, one column per statistic.
+// One row per layer, one column per per-layer statistic (empty where the engine does not
+// produce it), then the mapping.
 std::string csv_report(const compiler::RunResult& r);
-// Long format: scope,name,value,unit,description for every statistic of every layer and the
-// total, preceded by the version and every key of the effective configuration.
+// Long format: scope,name,value,unit,description for every statistic of every layer and of the
+// run that the engine produces, preceded by the version and every key of the effective
+// configuration.
 std::string stats_csv(const compiler::RunResult& r);
-
-std::string dominant_stall(const compiler::LayerResult& l);
 
 // The analytic estimate beside the SystemC simulation of the same compiled model: per layer
 // cycles and the analytic model's error, with its summary (total error, mean absolute error).

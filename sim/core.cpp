@@ -97,9 +97,9 @@ void Core::control() {
           primary_ == kVector ? tail : vbusy;
       if (primary_ != kVector) stats_.stalls[static_cast<std::size_t>(Stall::Dram)] += tail - vbusy;
     }
-    stats_.sram_read = spad.read_bytes() - spad_r0;
-    stats_.sram_write = spad.write_bytes() - spad_w0;
-    stats_.acc = acc.bytes() - acc0;
+    stats_.counts.sram_read_bytes = spad.read_bytes() - spad_r0;
+    stats_.counts.sram_write_bytes = spad.write_bytes() - spad_w0;
+    stats_.counts.acc_bytes = acc.bytes() - acc0;
     stats_.events += static_cast<std::int64_t>(n);
     prog_ = nullptr;
     host_.finished(l, id_, stats_);
@@ -158,8 +158,11 @@ void Core::execute(Unit u, std::uint32_t idx) {
     case kStore: {
       const double issued = clock_.now();  // several DMA queues issue at once: keep it local
       const Dma::Transfer tr = dma.issue(c);
-      (c.kind == CmdKind::Load ? stats_.dram_read : stats_.dram_write) += c.bytes;
-      stats_.byte_hops += tr.byte_hops;
+      (c.kind == CmdKind::Load ? stats_.counts.dram_read_bytes : stats_.counts.dram_write_bytes) += c.bytes;
+      stats_.counts.noc_byte_hops += tr.byte_hops;
+      stats_.counts.dram_accesses += tr.dram_accesses;
+      stats_.counts.dram_row_hits += tr.row_hits;
+      stats_.counts.dram_row_misses += tr.row_misses;
       stats_.events += tr.bursts;
       retire_cause_[idx] = static_cast<std::uint8_t>(tr.link_queued > tr.dram_queued ? Stall::Interconnect : Stall::Dram);
       retiring_.push({tr.end, idx});
@@ -173,9 +176,10 @@ void Core::execute(Unit u, std::uint32_t idx) {
       if (trace_) trace_->push_back({id_, u, static_cast<std::uint32_t>(layer_), idx, c.kind, c.data, start, clock_.now(), 0});
       stats_.compute += run.formula;
       stats_.stalls[static_cast<std::size_t>(Stall::SramBank)] += run.actual - run.formula;
-      stats_.macs += run.macs;
-      stats_.folds += run.folds;
-      stats_.tiles += 1;
+      pe_busy_ += run.actual;
+      stats_.counts.macs += run.macs;
+      stats_.counts.folds += run.folds;
+      stats_.counts.tiles += 1;
       stats_.events += run.slices;
       complete(idx, Stall::Dram);
       return;
@@ -186,14 +190,15 @@ void Core::execute(Unit u, std::uint32_t idx) {
       spad.write(start, start, c.spad_write);
       acc.access(c.acc_read);
       vec.count(c.ops);
-      for (std::size_t i = 0; i < c.ops.size(); ++i) stats_.vector_ops[i] += c.ops[i];
+      for (std::size_t i = 0; i < c.ops.size(); ++i) stats_.counts.vector_ops[i] += c.ops[i];
       const double end = std::max(start + double(vec.cycles(c.ops)), r.end);
       clock_.wait_until(end);
       vector_busy_.emplace_back(start, end);
+      vector_busy_cycles_ += end - start;
       if (trace_) trace_->push_back({id_, u, static_cast<std::uint32_t>(layer_), idx, c.kind, c.data, start, end, 0});
       if (primary_ == kVector) {
         stats_.stalls[static_cast<std::size_t>(Stall::VectorUnit)] += end - start;
-        stats_.tiles += 1;
+        stats_.counts.tiles += 1;
       }
       complete(idx, Stall::VectorUnit);
       return;

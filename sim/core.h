@@ -35,10 +35,10 @@ struct CoreLayerStats {
   double start = 0, end = 0;  // passed the barrier / finished its last command
   double compute = 0;         // PE-array cycles of the timing formula
   std::array<double, compiler::kNumStalls> stalls{};  // the rest of [start, end], by cause
-  std::int64_t macs = 0, dram_read = 0, dram_write = 0, sram_read = 0, sram_write = 0, acc = 0;
-  double byte_hops = 0;
-  compiler::VecOps vector_ops{};
-  std::int64_t tiles = 0, folds = 0, events = 0;
+  // The core's counts of the statistics that sum over cores (compiler/stats.h); the rest of it
+  // stays zero.
+  compiler::LayerStats counts;
+  std::int64_t events = 0;
 };
 
 // The NPU, as a core sees it.
@@ -83,6 +83,9 @@ class Core : public sc_core::sc_module {
 
   bool done() const { return all_done_; }
   const PeArray& pe_array() const { return pe; }
+  // Cycles the PE array and the vector unit worked, all layers.
+  double pe_busy_cycles() const { return pe_busy_; }
+  double vector_busy_cycles() const { return vector_busy_cycles_; }
   std::int64_t completed() const { return completed_; }
   // Where the core is stuck (for the no-progress report), or "" if it is not.
   std::string stuck(const std::vector<std::string>& layer_names) const;
@@ -136,6 +139,7 @@ class Core : public sc_core::sc_module {
   double cursor_ = 0;  // the primary unit's time accounted so far
   std::vector<std::pair<double, double>> vector_busy_;
   CoreLayerStats stats_;
+  double pe_busy_ = 0, vector_busy_cycles_ = 0;
   bool all_done_ = false;
   std::int64_t completed_ = 0;  // commands completed, all layers
 

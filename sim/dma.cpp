@@ -19,6 +19,12 @@ Dma::Dma(const sc_core::sc_module_name& name, std::int32_t core, const arch::Dma
       acc_(acc),
       clock_(clock) {}
 
+void Dma::count(Transfer& tr, const Dram::Service& s) {
+  ++tr.dram_accesses;
+  tr.row_hits += s.row_hit;
+  tr.row_misses += s.row_miss;
+}
+
 double Dma::load_burst(double t, std::uint64_t addr, std::int64_t bytes, bool to_acc, Transfer& tr) {
   const std::int32_t ch = dram_.channel_of(addr);
   const double hop = noc_.hop_cycles(core_, ch);
@@ -32,6 +38,7 @@ double Dma::load_burst(double t, std::uint64_t addr, std::int64_t bytes, bool to
   tr.link_queued += p.queued;
   tr.dram_queued += s.queued;
   tr.byte_hops += double(bytes) * noc_.hops(core_, ch);
+  count(tr, s);
   return end + hop;
 }
 
@@ -50,6 +57,7 @@ double Dma::store_burst(double t, std::uint64_t addr, std::int64_t bytes, bool f
   tr.link_queued += p.queued;
   tr.dram_queued += s.queued;
   tr.byte_hops += double(bytes) * noc_.hops(core_, ch);
+  count(tr, s);
   return std::max(s.end, p.end + hop);
 }
 

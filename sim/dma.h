@@ -37,6 +37,8 @@ class Dma : public sc_core::sc_module {
     double link_queued = 0, dram_queued = 0;
     double byte_hops = 0;
     std::int64_t bursts = 0;
+    // DRAM accesses (a burst on each channel it touches) and their row-buffer outcomes
+    std::int64_t dram_accesses = 0, row_hits = 0, row_misses = 0;
   };
   // Issues the bursts of a Load or Store from the calling thread process, waiting while that
   // direction's window is full; returns when the last burst is issued.
@@ -45,6 +47,7 @@ class Dma : public sc_core::sc_module {
  private:
   double load_burst(double t, std::uint64_t addr, std::int64_t bytes, bool to_acc, Transfer& tr);
   double store_burst(double t, std::uint64_t addr, std::int64_t bytes, bool from_acc, Transfer& tr);
+  static void count(Transfer& tr, const Dram::Service& s);
 
   const std::int32_t core_;
   const std::int64_t burst_;

@@ -26,7 +26,7 @@ std::int32_t Dram::channel_of(std::uint64_t addr) const {
 
 Dram::Service Dram::serve(double now, double t, std::uint64_t addr, double bytes) {
   const std::int32_t ch = channel_of(addr);
-  bool hit = true;
+  bool hit = false, miss = false;
   double ready = t;
   double* bank_free = nullptr;
   if (rows_.enabled) {
@@ -39,20 +39,18 @@ Dram::Service Dram::serve(double now, double t, std::uint64_t addr, double bytes
     auto& open = open_row_[static_cast<std::size_t>(ch)][bank];
     bank_free = &bank_free_[static_cast<std::size_t>(ch)][bank];
     hit = open == row;
+    miss = !hit;
     ready = std::max(t, *bank_free);
-    if (!hit) {
+    if (miss) {
       ready += miss_cycles_;  // precharge and activate in this bank only
       open = row;
-      ++misses_;
-    } else {
-      ++hits_;
     }
   }
   BandwidthResource& r = channels_[static_cast<std::size_t>(ch)];
   const double waited_before = r.waited_cycles();
   BandwidthResource::Slot s = r.reserve(now, ready, bytes);
   if (bank_free) *bank_free = s.end;
-  return {s.start, s.end, (r.waited_cycles() - waited_before) + (ready - t), hit};
+  return {s.start, s.end, (r.waited_cycles() - waited_before) + (ready - t), hit, miss};
 }
 
 }  // namespace npusim::sim

@@ -27,13 +27,13 @@ class Dram : public sc_core::sc_module {
   struct Service {
     double start = 0, end = 0;  // data transfer on the channel
     double queued = 0;          // cycles waited for the channel
-    bool row_hit = true;
+    // with the row-buffer model: the access found its row open, or opened it (neither without)
+    bool row_hit = false, row_miss = false;
   };
   // A transfer of `bytes` at `addr` (within one interleave block) whose data may move from `t`.
   Service serve(double now, double t, std::uint64_t addr, double bytes);
 
-  std::int64_t row_hits() const { return hits_; }
-  std::int64_t row_misses() const { return misses_; }
+  std::int32_t channels() const { return n_; }
   double channel_busy_cycles(std::int32_t ch) const { return channels_[static_cast<std::size_t>(ch)].busy_cycles(); }
 
  private:
@@ -45,7 +45,6 @@ class Dram : public sc_core::sc_module {
   std::vector<BandwidthResource> channels_;
   std::vector<std::vector<std::int64_t>> open_row_;  // [channel][bank], -1 = closed
   std::vector<std::vector<double>> bank_free_;       // [channel][bank]: when the bank can take the next access
-  std::int64_t hits_ = 0, misses_ = 0;
 };
 
 }  // namespace npusim::sim

@@ -161,28 +161,20 @@ compiler::RunResult Npu::result() const {
       out.compute_cycles += out.stalls[biggest];
       out.stalls[biggest] = 0;
     }
-    compiler::ActionCounts n;
     for (const auto& c : s.per_core) {
-      out.macs += c.macs;
-      out.dram_read_bytes += c.dram_read;
-      out.dram_write_bytes += c.dram_write;
-      out.sram_read_bytes += c.sram_read;
-      out.sram_write_bytes += c.sram_write;
-      out.acc_bytes += c.acc;
-      out.noc_byte_hops += c.byte_hops;
-      for (std::size_t i = 0; i < c.vector_ops.size(); ++i) out.vector_ops[i] += c.vector_ops[i];
-      out.tiles += c.tiles;
-      out.folds += c.folds;
+      compiler::add_core(out, c.counts);
       r.sim_events += c.events;
     }
-    n.macs = out.macs;
-    n.sram_read_bytes = out.sram_read_bytes, n.sram_write_bytes = out.sram_write_bytes, n.acc_bytes = out.acc_bytes;
-    n.dram_bytes = out.dram_bytes();
-    n.noc_byte_hops = out.noc_byte_hops;
-    for (auto v : out.vector_ops) n.vector_ops += v;
-    out.energy = compiler::energy_of(*cm_.arch, cm_.ctx.dtype, n, double(out.cycles));
+    out.energy = compiler::energy_of(*cm_.arch, cm_.ctx.dtype, out, double(out.cycles));
   }
   r.total_cycles = std::llround(run_end);
+  for (std::int32_t ch = 0; ch < dram_.channels(); ++ch) r.dram_channel_busy_cycles.push_back(dram_.channel_busy_cycles(ch));
+  for (std::size_t i = 0; i < noc_.links(); ++i) r.link_busy_cycles.push_back(noc_.link(i).busy_cycles());
+  for (const auto& core : cores_) {
+    r.core_pe_busy_cycles.push_back(core->pe_busy_cycles());
+    r.core_vector_busy_cycles.push_back(core->vector_busy_cycles());
+    r.core_sram_busy_cycles.push_back(core->spad.busy_cycles());
+  }
   for (const auto& core : cores_)
     if (const RtlSystolicArray* rtl = core->pe_array().rtl()) {
       r.pe_model = "rtl";

@@ -31,6 +31,7 @@ class Scratchpad : public sc_core::sc_module {
   std::int64_t write_bytes() const { return write_bytes_; }
   std::int64_t capacity_bytes() const { return capacity_; }
   double bytes_per_cycle() const { return banks_.bytes_per_cycle(); }
+  double busy_cycles() const { return banks_.busy_cycles(); }  // the banks' occupancy, all accesses
 
  private:
   const std::int64_t capacity_;

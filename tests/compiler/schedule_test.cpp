@@ -191,10 +191,3 @@ TEST(Schedule, ZooModelsMatchTheirCosts) {
     }
 }
 
-TEST(Results, StatsDocumentationIsUpToDate) {
-  std::ifstream in(std::string(NPUSIM_SOURCE_DIR) + "/docs/STATS.md");
-  ASSERT_TRUE(in) << "docs/STATS.md missing";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_EQ(ss.str(), compiler::stats_markdown()) << "regenerate with: npusim schema --stats > docs/STATS.md";
-}

@@ -125,9 +125,9 @@ TEST(SystemC, ComputeBoundLayersAgreeWithTheAnalyticModelWithinOnePercent) {
     const RunResult sc = sim::simulate(cm);
     for (std::size_t i = 0; i < an.layers.size(); ++i) {
       const auto& l = an.layers[i];
-      const auto& f = *l.roofs;
-      const double others = std::max({f.vector, f.sram, f.dram, f.noc, f.dma, f.burst == f.compute ? 0.0 : f.burst});
-      if (l.cycles < 20000 || double(l.compute_cycles) < 0.9 * double(l.cycles) || others > 0.8 * f.compute) continue;
+      const double others = std::max({l.roof_vector, l.roof_sram, l.roof_dram, l.roof_noc, l.roof_dma,
+                                      l.roof_burst == l.roof_compute ? 0.0 : l.roof_burst});
+      if (l.cycles < 20000 || double(l.compute_cycles) < 0.9 * double(l.cycles) || others > 0.8 * l.roof_compute) continue;
       ++checked;
       EXPECT_NEAR(double(sc.layers[i].cycles) / double(l.cycles), 1.0, 0.01)
           << c.model << " on " << c.arch << ": " << l.name << " analytic " << l.cycles << " systemc " << sc.layers[i].cycles;
@@ -299,15 +299,76 @@ TEST(SystemC, TraceHoldsEveryCommand) {
   EXPECT_EQ(executed, commands);  // every command but the barriers
 }
 
-TEST(SystemC, EveryStatisticHasAUnitAndADescription) {
+TEST(SystemC, EveryStatisticItProducesIsWrittenAndReadBack) {
   auto cm = build("mlp", preset("edge-npu"));
-  const auto j = to_json(sim::simulate(cm));
-  for (const auto& s : stat_catalog()) {
-    EXPECT_FALSE(s.unit.empty()) << s.name;
-    EXPECT_FALSE(s.description.empty()) << s.name;
-    EXPECT_TRUE(j.at("stats").contains(s.name)) << s.name;
+  const RunResult r = sim::simulate(cm);
+  const auto j = to_json(r);
+  for (const Stat& s : stat_table()) {
+    EXPECT_EQ(j.at("stats").contains(std::string(s.name)), s.produced_by("systemc")) << s.name;
+    if (!s.produced_by("systemc")) continue;
+    const auto& obj = s.section == Section::Simulation ? j.at("simulation") : s.per_layer() ? j.at("layers").at(0) : j.at("total");
+    EXPECT_TRUE(s.group.empty() ? obj.contains(std::string(s.key)) : obj.at(std::string(s.group)).contains(std::string(s.key)))
+        << s.name;
   }
   EXPECT_EQ(j.at("engine"), "systemc");
   EXPECT_TRUE(j.contains("config"));
   EXPECT_TRUE(j.contains("version"));
+  // what the child process sends its parent is what the parent reads
+  EXPECT_EQ(to_json(from_json(j, cm.arch)).dump(), j.dump());
+}
+
+// What the SystemC model counts beyond the engines' shared statistics: DRAM row-buffer outcomes,
+// busy cycles per DRAM channel, link and core unit. Consistency checks of the counters with each
+// other and with the traffic, not a validation.
+TEST(SystemC, BlockCountersAreConsistent) {
+  for (const char* a : {"edge-npu", "dc-npu"}) {
+    auto arch = preset(a);
+    ASSERT_TRUE(arch->dram.row_buffer.enabled) << a;
+    auto cm = build("mobilenetv2", arch);
+    const RunResult r = sim::simulate(cm);
+    const ModelTotals t = r.totals();
+    for (const auto& l : r.layers) {
+      EXPECT_EQ(l.dram_row_hits + l.dram_row_misses, l.dram_accesses) << a << " " << l.name;
+      // an access moves at least one byte and at most a DMA burst
+      EXPECT_LE(l.dram_accesses, l.dram_bytes()) << l.name;
+      EXPECT_GE(l.dram_accesses * arch->core.dma.burst_bytes, l.dram_bytes()) << l.name;
+    }
+    EXPECT_EQ(t.dram_row_hits + t.dram_row_misses, t.dram_accesses) << a;
+    EXPECT_GT(t.dram_row_hits, 0) << a;
+    EXPECT_GT(t.dram_row_misses, 0) << a;
+    // each channel's bus is busy for its bytes at its bandwidth, within the run
+    ASSERT_EQ(r.dram_channel_busy_cycles.size(), std::size_t(arch->dram.channels));
+    const double per_channel = arch->dram.bandwidth_gb_per_s * arch->cycle_ns() / arch->dram.channels;  // B/cycle
+    double busy = 0;
+    for (double b : r.dram_channel_busy_cycles) {
+      EXPECT_GT(b, 0) << a;
+      EXPECT_LE(b, double(r.total_cycles)) << a;
+      busy += b;
+    }
+    EXPECT_NEAR(busy * per_channel, double(t.dram_bytes()), 1e-6 * double(t.dram_bytes())) << a;
+    ASSERT_EQ(r.link_busy_cycles.size(), instance_names(Instances::Links, *arch).size());
+    for (double b : r.link_busy_cycles) { EXPECT_LE(b, double(r.total_cycles)) << a; }
+    EXPECT_GT(*std::max_element(r.link_busy_cycles.begin(), r.link_busy_cycles.end()), 0) << a;
+    ASSERT_EQ(r.core_pe_busy_cycles.size(), std::size_t(arch->cores));
+    for (std::size_t c = 0; c < r.core_pe_busy_cycles.size(); ++c) {
+      EXPECT_LE(r.core_pe_busy_cycles[c], double(r.total_cycles)) << a;
+      EXPECT_LE(r.core_vector_busy_cycles[c], double(r.total_cycles)) << a;
+      EXPECT_GT(r.core_sram_busy_cycles[c], 0) << a;
+    }
+    // one core: the PE array's busy time is the layers' compute plus the bank stalls it caused
+    if (arch->cores == 1) {
+      const double pe = double(t.compute_cycles + t.stalls[static_cast<std::size_t>(Stall::SramBank)]);
+      EXPECT_NEAR(r.core_pe_busy_cycles[0], pe, double(r.layers.size()) + 1e-6 * pe) << a;
+    }
+  }
+}
+
+TEST(SystemC, WithoutARowBufferModelNoAccessIsAHitOrAMiss) {
+  auto arch = arch::load_arch(kIdleArch, "idle.yaml");
+  ASSERT_FALSE(arch->dram.row_buffer.enabled);
+  const RunResult r = sim::simulate(build("mlp", arch));
+  const ModelTotals t = r.totals();
+  EXPECT_GT(t.dram_accesses, 0);
+  EXPECT_EQ(t.dram_row_hits, 0);
+  EXPECT_EQ(t.dram_row_misses, 0);
 }

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "base/error.h"
+#include "base/pareto.h"
 #include "report/html.h"
 #include "dse/analysis.h"
 #include "dse/results_db.h"
@@ -200,7 +201,7 @@ TEST(Sensitivity, BestMetricPerAxisValue) {
   add(16, 64, 5), add(16, 128, 4), add(8, 64, 9), add(8, 128, 7), add(32, 64, 2);
   const auto groups = group_rows(rows);
   ASSERT_EQ(groups.size(), 1u);
-  const auto s = sensitivity(groups, {"core.pe_array.rows", "core.scratchpad.size_kib"}, *find_metric("latency"));
+  const auto s = sensitivity(groups, {"core.pe_array.rows", "core.scratchpad.size_kib"}, *compiler::find_metric("latency"));
   ASSERT_EQ(s.size(), 2u);
   ASSERT_EQ(s[0].points.size(), 3u);
   EXPECT_EQ(s[0].points[0].value, 8);  // sorted numerically
@@ -232,9 +233,16 @@ TEST(Report, EveryChartKindWithMarksAndEscapedText) {
   }
   report::Point det = d.points[0];
   det.clock_hz = 500e6, det.peak_ops_per_s = 256e9, det.dram_bytes_per_s = 8e9;
-  det.layers = {{"conv1", "conv2d", 1000, 800, {100, 0, 50, 50, 0}, 1e6, 1e5},
-                {"fc", "matmul", 500, 100, {400, 0, 0, 0, 0}, 1e5, 0},
-                {"relu", "relu", 50, 0, {0, 0, 0, 50, 0}, 0, 0}};
+  auto layer = [](std::string name, workloads::OpKind op, std::int64_t cycles, std::int64_t compute,
+                  std::array<std::int64_t, compiler::kNumStalls> stalls, std::int64_t macs, std::int64_t dram) {
+    compiler::LayerResult l;
+    l.name = std::move(name), l.op = op, l.cycles = cycles, l.compute_cycles = compute, l.stalls = stalls;
+    l.macs = macs, l.dram_read_bytes = dram;
+    return l;
+  };
+  det.layers = {layer("conv1", workloads::OpKind::Conv2d, 1000, 800, {100, 0, 50, 50, 0}, 1000000, 100000),
+                layer("fc", workloads::OpKind::MatMul, 500, 100, {400, 0, 0, 0, 0}, 100000, 0),
+                layer("relu", workloads::OpKind::Elementwise, 50, 0, {0, 0, 0, 50, 0}, 0, 0)};
   d.detailed = {det, det};
   d.detailed[1].id = "h1", d.detailed[1].label = "other";
   d.speedup = true;

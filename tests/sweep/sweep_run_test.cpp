@@ -52,7 +52,7 @@ TEST(SweepRun, EveryTaskGetsOneCompleteRowAndARerunRunsNothing) {
     keys.insert(r.key());
     EXPECT_EQ(r.status, "done");
     EXPECT_EQ(r.sweep, "small");
-    for (const auto& m : metric_catalog()) EXPECT_TRUE(r.metric(m.name).has_value()) << m.name;
+    for (const auto& m : compiler::metric_catalog()) EXPECT_TRUE(r.metric(m.name).has_value()) << m.name;
     EXPECT_GT(*r.metric("latency_s"), 0);
     EXPECT_NEAR(*r.metric("edp"), *r.metric("latency_s") * *r.metric("energy_j"), 1e-12 * *r.metric("edp") + 1e-30);
     EXPECT_LE(r.point["core.pe_array.rows"].get<int>() * r.point["core.pe_array.cols"].get<int>(), 128);

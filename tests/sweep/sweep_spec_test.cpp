@@ -212,14 +212,10 @@ TEST(SweepSpec, EveryExampleParsesAndIsSmallEnoughToRun) {
   EXPECT_EQ(make_plan(load_spec("bench-resnet50-1000")).tasks.size(), 1000u);
 }
 
-TEST(SweepSpec, DocsListEveryMetricAndDerivedValue) {
+TEST(SweepSpec, DocsListEveryDerivedValue) {
   std::ifstream f(std::string(NPUSIM_SOURCE_DIR) + "/docs/SWEEPS.md");
   const std::string doc((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   ASSERT_FALSE(doc.empty());
-  for (const auto& m : metric_catalog()) {
-    EXPECT_NE(doc.find("`" + m.name + "`"), std::string::npos) << m.name;
-    for (const auto& a : m.aliases) EXPECT_NE(doc.find("| " + a + " |"), std::string::npos) << a;
-  }
   for (const auto& d : derived_values()) EXPECT_NE(doc.find("| `" + d.name + "` |"), std::string::npos) << d.name;
 }
 
@@ -231,13 +227,14 @@ TEST(SweepSpec, WorkloadKeys) {
   EXPECT_EQ(w.key(), "bert-base/b4/s128/int8");
 }
 
-TEST(SweepSpec, MetricsResolveAliases) {
-  EXPECT_EQ(find_metric("latency")->name, "latency_s");
-  EXPECT_EQ(find_metric("area")->name, "area_mm2");
-  EXPECT_FALSE(find_metric("tops_per_watt")->minimize);
-  EXPECT_TRUE(find_metric("edp")->minimize);
-  EXPECT_EQ(find_metric("nope"), nullptr);
-  EXPECT_THROW(metric_or_throw("nope", "--x"), Error);
+TEST(SweepSpec, ObjectivesAreMetricsByNameOrAlias) {
+  const SweepSpec s = parse(std::string(kHead) + "axes:\n  - {key: cores, values: [1]}\nworkloads: [mlp]\nobjectives: [latency, tops_per_watt, util]\n");
+  EXPECT_EQ(s.objectives, (std::vector<std::string>{"latency_s", "tops_per_watt", "utilization"}));
+  EXPECT_THAT(error_of(std::string(kHead) + "axes:\n  - {key: cores, values: [1]}\nworkloads: [mlp]\nobjectives: [speed]\n"),
+              HasSubstr("unknown objective 'speed'"));
+}
+
+TEST(SweepSpec, ConfigHash) {
   EXPECT_EQ(fnv1a64(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(hex64(fnv1a64("a")), "af63dc4c8601ec8c");  // the FNV-1a 64 test vector
 }
