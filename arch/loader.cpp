@@ -24,13 +24,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-namespace {
-
-std::string join(std::string_view prefix, std::string_view key) {
-  return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
-}
-
-std::string hint(const std::vector<std::string>& names, std::string_view key) {
+std::string did_you_mean(const std::vector<std::string>& names, std::string_view key) {
   std::string best;
   std::size_t best_d = 3;  // suggest only close matches
   for (const auto& n : names) {
@@ -38,6 +32,12 @@ std::string hint(const std::vector<std::string>& names, std::string_view key) {
     if (d < best_d) best_d = d, best = n;
   }
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
+namespace {
+
+std::string join(std::string_view prefix, std::string_view key) {
+  return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
 }
 
 struct Leaf {
@@ -63,7 +63,7 @@ struct Walker {
         else
           walk(e.value, path);
       } else {
-        diags.push_back({e.key_loc, path, "unknown key" + hint(schema.child_names(prefix), e.key)});
+        diags.push_back({e.key_loc, path, "unknown key" + did_you_mean(schema.child_names(prefix), e.key)});
       }
     }
   }
@@ -142,7 +142,7 @@ void check_override_paths(std::span<const Override> overrides) {
     if (schema.find(o.path)) continue;
     std::string prefix = o.path.substr(0, o.path.rfind('.') == std::string::npos ? 0 : o.path.rfind('.'));
     std::string last = o.path.substr(prefix.empty() ? 0 : prefix.size() + 1);
-    std::string h = schema.is_map_prefix(prefix) ? hint(schema.child_names(prefix), last) : "";
+    std::string h = schema.is_map_prefix(prefix) ? did_you_mean(schema.child_names(prefix), last) : "";
     if (schema.is_map_prefix(o.path))
       throw Error(fmt::format("--set {}: '{}' is a group of keys, not a single key", o.text(), o.path));
     throw Error(fmt::format("--set {}: unknown key path '{}'{}", o.text(), o.path, h));

@@ -31,5 +31,7 @@ std::string to_yaml(const ArchConfig& cfg);
 
 // Edit distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+// " (did you mean 'NAME'?)" for the name of `names` closest to `key`, or "" when none is close.
+std::string did_you_mean(const std::vector<std::string>& names, std::string_view key);
 
 }  // namespace npusim::arch

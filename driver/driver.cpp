@@ -106,12 +106,13 @@ compiler::RunResult run(const compiler::CompiledModel& cm, const RunOptions& o) 
     throw Error("--memory ideal: an analysis of the analytic engine (the SystemC model has real memories); add "
                 "--engine analytic");
   if (o.pe_model == PeModel::Rtl) {
+    if (o.in_this_process) throw Error("--pe-model rtl: runs two simulations, each in a child process of its own");
     std::string summary;
     return run_rtl_checked(cm, o.trace, summary);
   }
   sim::SimOptions so;
   so.trace_path = o.trace;
-  return sim::simulate(cm, so);
+  return o.in_this_process ? sim::simulate_in_process(cm, so) : sim::simulate(cm, so);
 }
 
 compiler::RunResult run_rtl_checked(const compiler::CompiledModel& cm, const std::string& trace, std::string& summary) {

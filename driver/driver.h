@@ -85,6 +85,9 @@ struct RunOptions {
   Engine engine = Engine::SystemC;
   PeModel pe_model = PeModel::Formula;  // SystemC only
   std::string trace;                    // SystemC only: a Chrome-trace timeline to this file
+  // SystemC only: simulate in this process (sim::simulate_in_process) instead of a child of its
+  // own; for a process that is itself a fresh child (a sweep's worker) and runs one simulation.
+  bool in_this_process = false;
 };
 inline RunOptions run_options(Engine e) {
   RunOptions o;

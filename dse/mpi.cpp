@@ -1,7 +1,7 @@
 // Sweeps over MPI ranks: `mpirun -n N npusim sweep SPEC`. Rank 0 plans, hands out tasks one at a
 // time as workers ask for them (dynamic load balancing: a rank that finishes early asks again)
-// and writes every result into the one database; ranks 1..N-1 run the tasks in forked children
-// (SystemC elaborates once per process), up to -j at a time. Without mpirun nothing here runs.
+// and writes every result into the one database; ranks 1..N-1 run the tasks in worker processes
+// (dse::WorkerPool), up to -j at a time. Without mpirun nothing here runs.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "base/error.h"
-#include "arch/loader.h"
 #include "dse/run.h"
 
 #ifdef NPUSIM_HAVE_MPI
@@ -131,16 +130,12 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
       }
       const std::size_t id = todo[next++];
       const Task& t = plan->tasks[id];
-      const Workload& w = plan->spec.workloads[t.workload];
-      const nlohmann::json task = {{"id", id},
-                                   {"config", plan->points[t.point].config_yaml},
-                                   {"hash", plan->points[t.point].hash},
-                                   {"model", w.model},
-                                   {"batch", w.batch},
-                                   {"seq", w.seq},
-                                   {"dtype", w.dtype},
-                                   {"engine", plan->spec.engine},
-                                   {"mapper_objective", plan->spec.mapper_objective}};
+      const PlannedPoint& p = plan->points[t.point];
+      const nlohmann::json task = {
+          {"id", id},
+          {"task", task_message(TaskInput{p.cfg, plan->spec.workloads[t.workload], plan->spec.engine,
+                                          plan->spec.mapper_objective},
+                                p.hash)}};
       send(task.dump(), st.MPI_SOURCE, kTask);
     } else if (st.MPI_TAG == kResult) {
       if (!plan || failing) continue;
@@ -163,10 +158,10 @@ SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const 
 
 void run_mpi_worker(const MpiSession& mpi, const SweepOptions& o) {
   const int jobs = o.jobs > 0 ? o.jobs : 1;
-  WorkerPool pool(o.task_timeout_s, fmt::format("rank {} ", mpi.rank()));
+  // The workers decode each task (the edge: names parsed, the configuration validated) and run it.
+  WorkerPool pool(std::size_t(jobs), run_task_message, o.task_timeout_s, fmt::format("rank {} ", mpi.rank()));
   int outstanding = 0;  // requests not yet answered
   bool stopped = false;
-  std::vector<std::pair<std::size_t, TaskOutcome>> immediate;  // tasks that failed before forking
   while (!stopped || outstanding > 0 || pool.running() > 0) {
     while (!stopped && int(pool.running()) + outstanding < jobs) {
       send("", 0, kRequest);
@@ -183,28 +178,9 @@ void run_mpi_worker(const MpiSession& mpi, const SweepOptions& o) {
         continue;
       }
       const auto j = nlohmann::json::parse(msg);
-      const std::size_t id = j.at("id").get<std::size_t>();
-      try {
-        TaskInput t;
-        t.cfg = arch::load_arch(j.at("config").get<std::string>(), fmt::format("<point {}>", j.at("hash").get<std::string>()));
-        t.workload.model = j.at("model").get<std::string>();
-        t.workload.batch = j.at("batch").get<std::int64_t>();
-        t.workload.seq = j.at("seq").get<std::int64_t>();
-        t.workload.dtype = j.at("dtype").get<std::string>();
-        t.engine = j.at("engine").get<std::string>();
-        t.mapper_objective = j.at("mapper_objective").get<std::string>();
-        pool.start(id, t);
-      } catch (const std::exception& e) {
-        TaskOutcome bad;
-        bad.error = e.what();
-        bad.worker = fmt::format("rank {}", mpi.rank());
-        bad.host = host_name();
-        immediate.emplace_back(id, bad);
-      }
+      pool.start(j.at("id").get<std::size_t>(), j.at("task").dump());
     }
-    auto finished = pool.wait(pool.running() > 0 ? 5 : 0);
-    finished.insert(finished.end(), immediate.begin(), immediate.end());
-    immediate.clear();
+    const auto finished = pool.wait(pool.running() > 0 ? 5 : 0);
     for (const auto& [id, out] : finished) send(nlohmann::json{{"id", id}, {"outcome", to_json(out)}}.dump(), 0, kResult);
     if (!got && finished.empty() && pool.running() == 0) std::this_thread::sleep_for(std::chrono::microseconds(300));
   }

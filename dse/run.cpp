@@ -1,11 +1,7 @@
 #include "dse/run.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <poll.h>
 #include <sched.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +13,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "base/subprocess.h"
 #include "arch/loader.h"
 #include "driver/driver.h"
 #include "compiler/mapper.h"
@@ -26,7 +23,7 @@ namespace npusim::dse {
 // ---------------------------------------------------------------------------------------------
 // one task
 
-TaskOutcome execute_task(const TaskInput& t) {
+TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
   driver::ModelSpec ms;
   ms.model = t.workload.model;
   ms.batch = t.workload.batch;
@@ -35,7 +32,12 @@ TaskOutcome execute_task(const TaskInput& t) {
   compiler::CompileOptions co;
   co.objective = driver::parse_objective("mapper objective", t.mapper_objective);
   const compiler::CompiledModel cm = driver::compile(driver::load_model(ms, *t.cfg), t.cfg, co, ms.batch);
-  const compiler::RunResult r = driver::run(cm, driver::run_options(driver::parse_engine("engine", t.engine)));
+  driver::RunOptions ro = driver::run_options(driver::parse_engine("engine", t.engine));
+  if (worker && ro.engine == driver::Engine::SystemC) {
+    ro.in_this_process = true;  // this process is a fresh worker: it simulates once, then leaves
+    worker->retire = true;
+  }
+  const compiler::RunResult r = driver::run(cm, ro);
   TaskOutcome o;
   o.ok = true;
   o.metrics = compiler::metrics_of(r);
@@ -75,133 +77,161 @@ TaskOutcome outcome_from_json(const nlohmann::json& j) {
   return o;
 }
 
+nlohmann::json task_message(const TaskInput& t, const std::string& hash) {
+  return {{"config", arch::to_yaml(*t.cfg)},
+          {"hash", hash},
+          {"model", t.workload.model},
+          {"batch", t.workload.batch},
+          {"seq", t.workload.seq},
+          {"dtype", t.workload.dtype},
+          {"engine", t.engine},
+          {"mapper_objective", t.mapper_objective}};
+}
+
+TaskInput task_from_message(const nlohmann::json& j) {
+  TaskInput t;
+  try {
+    const std::string hash = j.value("hash", std::string());
+    t.cfg = arch::load_arch(j.at("config").get<std::string>(), fmt::format("<point {}>", hash.empty() ? "?" : hash));
+    t.workload.model = j.at("model").get<std::string>();
+    t.workload.batch = j.at("batch").get<std::int64_t>();
+    t.workload.seq = j.at("seq").get<std::int64_t>();
+    t.workload.dtype = j.at("dtype").get<std::string>();
+    t.engine = j.at("engine").get<std::string>();
+    t.mapper_objective = j.at("mapper_objective").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("a malformed task message: {}", e.what()));
+  }
+  return t;
+}
+
+TaskOutcome run_task_message(const std::string& request, WorkerState& state) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(request);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("a malformed task message: {}", e.what()));
+  }
+  return execute_task(task_from_message(j), &state);
+}
+
 // ---------------------------------------------------------------------------------------------
 // worker processes
 
-namespace {
+struct WorkerPool::Worker {
+  Subprocess proc;
+  std::optional<std::size_t> task;  // in flight
+  std::chrono::steady_clock::time_point started;
+  bool retiring = false;  // answered its last task; leaves
+};
 
-void write_all(int fd, const std::string& s) {
-  std::size_t off = 0;
-  while (off < s.size()) {
-    const ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the parent is gone
-    off += static_cast<std::size_t>(n);
-  }
+WorkerPool::WorkerPool(std::size_t workers, Runner run, double timeout_s, std::string worker_prefix)
+    : workers_(std::max<std::size_t>(workers, 1)),
+      run_(std::move(run)),
+      timeout_s_(timeout_s),
+      prefix_(std::move(worker_prefix)),
+      host_(host_name()) {}
+
+WorkerPool::~WorkerPool() = default;  // each Subprocess kills and reaps its child
+
+std::size_t WorkerPool::running() const {
+  std::size_t n = 0;
+  for (const auto& w : pool_) n += w->task.has_value();
+  return n;
 }
 
-}  // namespace
-
-WorkerPool::WorkerPool(double timeout_s, std::string worker_prefix)
-    : timeout_s_(timeout_s), prefix_(std::move(worker_prefix)), host_(host_name()) {}
-
-WorkerPool::~WorkerPool() {
-  for (auto& c : children_) {
-    ::kill(c.pid, SIGKILL);
-    ::close(c.fd);
-    int st = 0;
-    while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
+void WorkerPool::start(std::size_t id, const std::string& request) {
+  if (running() >= workers_) throw Error("internal: WorkerPool::start with every worker busy");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Worker* w = nullptr;
+    for (auto& x : pool_)
+      if (!x->task && !x->retiring && !x->proc.ended()) w = x.get();
+    if (!w) {
+      SpawnOptions so;
+      so.stdout_to_stderr = true;  // the sweep's reports own stdout
+      for (const auto& x : pool_) so.close_in_child.push_back(x->proc.fd());
+      // The worker: answers requests until the parent closes its end or a task spends the process.
+      auto body = [run = run_](Channel& ch) {
+        WorkerState state;
+        while (auto req = ch.receive()) {
+          nlohmann::json reply;
+          try {
+            reply["outcome"] = to_json(run(*req, state));
+          } catch (const std::exception& e) {
+            reply["outcome"] = nlohmann::json{{"error", e.what()}};
+          }
+          reply["retire"] = state.retire;
+          if (!ch.send(reply.dump()) || state.retire) return 0;
+        }
+        return 0;
+      };
+      pool_.push_back(std::make_unique<Worker>(Worker{Subprocess(body, so, "sweep worker"), {}, {}, false}));
+      w = pool_.back().get();
     }
-  }
-}
-
-void WorkerPool::start(std::size_t id, const TaskInput& t) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw Error(fmt::format("sweep: cannot create a pipe: {}", std::strerror(errno)));
-  const pid_t parent = ::getpid();
-  std::fflush(nullptr);  // nothing buffered may be written twice
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]), ::close(fds[1]);
-    throw Error(fmt::format("sweep: cannot fork a worker: {}", std::strerror(errno)));
-  }
-  if (pid == 0) {
-    // The worker: dies with the parent, never touches the parent's database, leaves with _exit.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(3);
-    ::close(fds[0]);
-    for (const auto& c : children_) ::close(c.fd);
-    std::string out;
-    try {
-      TaskOutcome o = execute_task(t);
-      out = to_json(o).dump();
-    } catch (const std::exception& e) {
-      out = nlohmann::json{{"error", e.what()}}.dump();
+    w->started = std::chrono::steady_clock::now();
+    if (w->proc.send(request)) {
+      w->task = id;
+      return;
     }
-    write_all(fds[1], out);
-    ::close(fds[1]);
-    ::_exit(0);
+    w->retiring = true;  // it died while idle: reaped by wait(); try another
   }
-  ::close(fds[1]);
-  ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
-  Child c;
-  c.pid = pid;
-  c.fd = fds[0];
-  c.id = id;
-  c.started = std::chrono::steady_clock::now();
-  children_.push_back(std::move(c));
+  throw Error("sweep: a new worker process did not take its task");
 }
 
-TaskOutcome WorkerPool::reap(Child& c) {
-  ::close(c.fd);
-  int st = 0;
-  while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
-  }
+TaskOutcome WorkerPool::lost(Worker& w, const std::string& why) {
   TaskOutcome o;
-  if (c.timed_out) {
-    o.error = fmt::format("timed out after {:g} s (killed)", timeout_s_);
-  } else if (WIFSIGNALED(st)) {
-    o.error = fmt::format("worker died with signal {} ({})", WTERMSIG(st), ::strsignal(WTERMSIG(st)));
-  } else {
-    try {
-      o = outcome_from_json(nlohmann::json::parse(c.out));
-    } catch (const std::exception&) {
-      o = TaskOutcome{};
-      o.error = fmt::format("worker exited (status {}) without a result", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-    }
-  }
-  o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
-  o.worker = fmt::format("{}pid {}", prefix_, c.pid);
+  o.error = why;
+  o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - w.started).count();
+  o.worker = fmt::format("{}pid {}", prefix_, w.proc.pid());
   o.host = host_;
   return o;
 }
 
 std::vector<std::pair<std::size_t, TaskOutcome>> WorkerPool::wait(int timeout_ms) {
   std::vector<std::pair<std::size_t, TaskOutcome>> done;
-  if (children_.empty()) return done;
-  std::vector<pollfd> pfds;
-  for (const auto& c : children_) pfds.push_back(pollfd{c.fd, POLLIN, 0});
-  int rc = ::poll(pfds.data(), pfds.size(), timeout_ms);
-  if (rc < 0 && errno != EINTR) throw Error(fmt::format("sweep: poll: {}", std::strerror(errno)));
+  if (pool_.empty()) return done;
+  std::vector<const Subprocess*> procs;
+  for (const auto& w : pool_) procs.push_back(&w->proc);
+  wait_readable(procs, running() > 0 ? timeout_ms : 0);
   const auto now = std::chrono::steady_clock::now();
-  std::vector<Child> still;
-  for (std::size_t i = 0; i < children_.size(); ++i) {
-    Child& c = children_[i];
-    bool eof = false;
-    if (rc > 0 && pfds[i].revents) {
-      char buf[1 << 16];
-      while (true) {
-        const ssize_t n = ::read(c.fd, buf, sizeof buf);
-        if (n > 0) {
-          c.out.append(buf, static_cast<std::size_t>(n));
-          continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n == 0) eof = true;
-        break;  // EAGAIN: more later
+  std::vector<std::unique_ptr<Worker>> still;
+  for (auto& wp : pool_) {
+    Worker& w = *wp;
+    for (const std::string& msg : w.proc.read_available()) {
+      if (!w.task) continue;  // cannot happen: a worker answers only what it was asked
+      TaskOutcome o;
+      try {
+        const auto j = nlohmann::json::parse(msg);
+        o = outcome_from_json(j.at("outcome"));
+        w.retiring = w.retiring || j.at("retire").get<bool>();
+      } catch (const std::exception& e) {
+        o = TaskOutcome{};
+        o.error = fmt::format("worker sent a malformed result: {}", e.what());
+        w.retiring = true;
       }
+      o.wall_s = std::chrono::duration<double>(now - w.started).count();
+      o.worker = fmt::format("{}pid {}", prefix_, w.proc.pid());
+      o.host = host_;
+      done.emplace_back(*w.task, std::move(o));
+      w.task.reset();
     }
-    if (!eof && timeout_s_ > 0 && std::chrono::duration<double>(now - c.started).count() > timeout_s_) {
-      ::kill(c.pid, SIGKILL);
-      c.timed_out = true;
-      eof = true;
+    if (w.task && timeout_s_ > 0 && std::chrono::duration<double>(now - w.started).count() > timeout_s_) {
+      w.proc.kill(SIGKILL);
+      w.proc.wait();
+      done.emplace_back(*w.task, lost(w, fmt::format("timed out after {:g} s (killed)", timeout_s_)));
+      continue;  // the worker is dropped
     }
-    if (eof)
-      done.emplace_back(c.id, reap(c));
-    else
-      still.push_back(std::move(c));
+    if (w.proc.ended()) {
+      const ExitStatus st = w.proc.wait();
+      if (w.task)
+        done.emplace_back(*w.task, lost(w, st.signaled ? fmt::format("worker died with {}", st.str())
+                                                        : fmt::format("worker exited ({}) without a result", st.str())));
+      continue;
+    }
+    // a retiring worker leaves on its own: kept until its end is seen, then reaped
+    still.push_back(std::move(wp));
   }
-  children_ = std::move(still);
+  pool_ = std::move(still);
   return done;
 }
 
@@ -262,8 +292,8 @@ Plan make_plan(SweepSpec spec, const std::string& engine) {
     } else {
       // No effective configuration: the hash names the base and the overrides.
       std::string id = "invalid\n" + s.base_source + "\n" + s.base_text;
-      for (const auto& o : s.fixed) id += "\n" + o.text();
-      for (const auto& o : p.overrides) id += "\n" + o.text();
+      for (const auto& o : s.fixed) id.append("\n").append(o.text());
+      for (const auto& o : p.overrides) id.append("\n").append(o.text());
       pp.hash = hex64(fnv1a64(id));
       ++plan.invalid;
     }
@@ -356,7 +386,13 @@ SweepSummary run_sweep(const Plan& plan, const SweepOptions& o) {
   sum.present = sum.tasks - todo.size();
   sum.workers = o.jobs > 0 ? o.jobs : default_jobs();
   Progress progress(todo.size(), o.progress_interval_s, o.quiet);
-  WorkerPool pool(o.task_timeout_s);
+  // Workers run tasks by their index into the plan (they hold a copy of it from the fork).
+  WorkerPool pool(std::size_t(sum.workers), [&plan](const std::string& request, WorkerState& state) {
+    const Task& t = plan.tasks.at(std::stoul(request));
+    const PlannedPoint& p = plan.points[t.point];
+    return execute_task(TaskInput{p.cfg, plan.spec.workloads[t.workload], plan.spec.engine, plan.spec.mapper_objective},
+                        &state);
+  }, o.task_timeout_s);
   auto record = [&](std::size_t task, const TaskOutcome& out) {
     db.put(make_row(plan, plan.tasks[task], out));
     ++sum.ran;
@@ -372,8 +408,8 @@ SweepSummary run_sweep(const Plan& plan, const SweepOptions& o) {
         record(todo[next++], TaskOutcome{});  // did not validate: recorded as failed, not run
         continue;
       }
-      pool.start(todo[next++], TaskInput{p.cfg, plan.spec.workloads[t.workload], plan.spec.engine,
-                                         plan.spec.mapper_objective});
+      pool.start(todo[next], std::to_string(todo[next]));
+      ++next;
     }
     for (auto& [task, out] : pool.wait(250)) record(task, out);
     progress.update(sum.done, sum.failed);
@@ -432,7 +468,7 @@ void sweep_benchmark(const std::string& spec, const std::vector<std::string>& en
     fmt::print("{:<10} {:>7} {:>7} {:>6} {:>7} {:>8.2f} {:>9.1f} {:>9.1f} {:>14.1f} {:>8.1f}\n", r.engine, r.points,
                r.tasks, r.done, r.failed, r.plan_s, r.run_s, r.run_s > 0 ? double(r.done + r.failed) / r.run_s : 0.0,
                r.task_ms, r.db_mib);
-  fmt::print("\n(ms per task: a worker's wall time from fork to its result, compile and run included)\n");
+  fmt::print("\n(ms per task: a task's wall time from its hand-over to a worker to its result, compile and run included)\n");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
 // Running a sweep: the plan (design points validated and pruned by the constraints, times the
-// workloads), worker processes (one fork per task: SystemC elaborates once per process, and a
-// crash costs one row), the parent that records every result in the database as it arrives,
-// resume, shards, and the MPI coordinator/worker split (sweep_mpi.cpp).
+// workloads), worker processes (long-lived for analytic tasks, one per SystemC task: SystemC
+// elaborates once per process; a crash costs one row), the parent that records every result in
+// the database as it arrives, resume, shards, and the MPI coordinator/worker split (mpi.cpp).
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,6 +27,11 @@ struct TaskInput {
   std::string engine;
   std::string mapper_objective = "latency";
 };
+// A task as a message, for a process without the plan (an MPI rank, a worker decoding a request):
+// the configuration as YAML. `hash` names the point in errors.
+nlohmann::json task_message(const TaskInput& t, const std::string& hash = "");
+// Decodes and validates a task_message(); throws Error.
+TaskInput task_from_message(const nlohmann::json& j);
 
 struct TaskOutcome {
   bool ok = false;
@@ -41,39 +45,49 @@ struct TaskOutcome {
 nlohmann::json to_json(const TaskOutcome& o);
 TaskOutcome outcome_from_json(const nlohmann::json& j);
 
-// Compiles and runs one task in this process (what a worker child does). Throws Error.
-TaskOutcome execute_task(const TaskInput& t);
+// What a worker process keeps from one task to the next.
+struct WorkerState {
+  bool retire = false;  // the process is spent (it ran SystemC, which elaborates once per process)
+};
 
-// Up to N tasks at a time, each in a forked child that sends its outcome as JSON over a pipe.
-// Children die with the parent (PR_SET_PDEATHSIG) and never touch the parent's database.
+// Compiles and runs one task in this process. With `worker` (a worker process of its own), a
+// SystemC task simulates in this process and sets worker->retire; without, it simulates in a
+// child. Throws Error.
+TaskOutcome execute_task(const TaskInput& t, WorkerState* worker = nullptr);
+
+// Worker processes (base/subprocess.h), started as tasks need them, up to `workers`, and kept for
+// task after task: each runs `run` on the requests it is sent, in a process of its own, so a task
+// that crashes costs its own row (its worker is replaced) and no worker touches the parent's
+// database. Workers die with the parent (PR_SET_PDEATHSIG). A worker whose task set
+// WorkerState::retire leaves after answering.
 class WorkerPool {
  public:
-  // `timeout_s` > 0: a task running longer is killed and reported as failed.
-  explicit WorkerPool(double timeout_s = 0, std::string worker_prefix = "");
-  ~WorkerPool();  // kills and reaps what still runs
+  using Runner = std::function<TaskOutcome(const std::string& request, WorkerState& state)>;
+  // `timeout_s` > 0: a task running longer is killed with its worker and reported as failed.
+  WorkerPool(std::size_t workers, Runner run, double timeout_s = 0, std::string worker_prefix = "");
+  ~WorkerPool();  // kills and reaps every worker
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void start(std::size_t id, const TaskInput& t);
-  std::size_t running() const { return children_.size(); }
-  // Waits up to `timeout_ms` for output; returns the tasks that finished (id, outcome).
+  std::size_t workers() const { return workers_; }
+  std::size_t running() const;  // tasks in flight
+  // Hands `request` to an idle worker (starting one if none is); needs running() < workers().
+  void start(std::size_t id, const std::string& request);
+  // Waits up to `timeout_ms` for results; returns the tasks that finished (id, outcome).
   std::vector<std::pair<std::size_t, TaskOutcome>> wait(int timeout_ms);
 
  private:
-  struct Child {
-    pid_t pid = -1;
-    int fd = -1;
-    std::size_t id = 0;
-    std::string out;
-    std::chrono::steady_clock::time_point started;
-    bool timed_out = false;
-  };
-  TaskOutcome reap(Child& c);
-  std::vector<Child> children_;
+  struct Worker;
+  TaskOutcome lost(Worker& w, const std::string& why);
+  std::size_t workers_;
+  Runner run_;
   double timeout_s_;
   std::string prefix_;
   std::string host_;
+  std::vector<std::unique_ptr<Worker>> pool_;
 };
+// The runner of task_message() requests (MPI ranks).
+TaskOutcome run_task_message(const std::string& request, WorkerState& state);
 
 // ---- the plan ----
 struct PlannedPoint {
@@ -155,7 +169,7 @@ class Progress {
   bool drawn_ = false;
 };
 
-// ---- MPI (sweep_mpi.cpp; without MPI support these report that it is absent) ----
+// ---- MPI (mpi.cpp; without MPI support these report that it is absent) ----
 // Holds MPI initialised for the life of the sweep command when the process was started by
 // mpirun or srun; otherwise does nothing.
 class MpiSession {
@@ -176,7 +190,7 @@ bool mpi_supported();
 // Rank 0: hands pending tasks to the other ranks as they ask (dynamic load balancing) and writes
 // every result; `plan` null = nothing to run (an error before the plan): the workers are stopped.
 SweepSummary run_mpi_coordinator(const MpiSession& mpi, const Plan* plan, const SweepOptions& o);
-// Ranks > 0: ask for tasks, run up to o.jobs at a time in forked children, send the outcomes.
+// Ranks > 0: ask for tasks, run up to o.jobs at a time in worker processes, send the outcomes.
 void run_mpi_worker(const MpiSession& mpi, const SweepOptions& o);
 
 }  // namespace npusim::dse

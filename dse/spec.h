@@ -30,40 +30,15 @@
 #include "arch/arch_config.h"
 #include "arch/raw_yaml.h"
 #include "arch/schema.h"
+#include "base/hash.h"
 #include "configs/embedded.h"
+#include "dse/expr.h"
 
 namespace npusim::dse {
 
 // Example specs (configs/sweeps/*.yaml), compiled in: `npusim sweep edge-array-spm` runs one.
 std::span<const EmbeddedText> sweep_examples();
 const EmbeddedText* find_sweep_example(std::string_view name);
-
-// FNV-1a, 64 bits: the config hash of a design point is this of its effective YAML.
-std::uint64_t fnv1a64(std::string_view text);
-std::string hex64(std::uint64_t h);  // 16 lower-case hex digits
-
-// ---- constraint expressions: `lhs OP rhs` over numbers, config key paths, derived values ----
-struct Expr;
-using ExprPtr = std::shared_ptr<const Expr>;
-struct Constraint {
-  std::string text;
-  SourceLoc loc;
-  ExprPtr lhs, rhs;
-  std::string op;  // <= < >= > == !=
-};
-// Derived values a constraint may name besides config keys (name, unit, meaning).
-struct DerivedValue {
-  std::string name, unit, description;
-  double (*value)(const arch::ArchConfig&);
-};
-const std::vector<DerivedValue>& derived_values();
-// Parses `text`; throws ValidationError at `loc` naming an unknown name or a syntax error.
-Constraint parse_constraint(const std::string& text, const SourceLoc& loc);
-// Whether `cfg` satisfies the constraint. Throws Error when a key is absent from this config.
-bool satisfies(const Constraint& c, const arch::ArchConfig& cfg);
-// For a point that does not validate: the constraint over the raw values of its tree (the base
-// with its overrides), or nullopt when it names a derived value or a key the tree lacks.
-std::optional<bool> satisfies_raw(const Constraint& c, const RawNode& root);
 
 // ---- the spec ----
 struct Axis {

@@ -1,10 +1,7 @@
 #include "sim/simulate.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -16,6 +13,7 @@
 #include <systemc>
 
 #include "base/error.h"
+#include "base/subprocess.h"
 #include "sim/npu.h"
 #include "sim/rtl_systolic_array.h"
 
@@ -26,16 +24,6 @@ int sc_main(int, char**) { return 1; }
 namespace npusim::sim {
 
 namespace {
-
-void write_all(int fd, const std::string& s) {
-  std::size_t at = 0;
-  while (at < s.size()) {
-    ssize_t n = ::write(fd, s.data() + at, s.size() - at);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    at += static_cast<std::size_t>(n);
-  }
-}
 
 void write_trace(const std::string& path, const compiler::CompiledModel& cm, const std::vector<TraceEvent>& trace) {
   static const char* unit[] = {"DMA loads A", "DMA loads B", "DMA loads (psum, side)", "DMA stores", "PE array",
@@ -64,87 +52,62 @@ void write_trace(const std::string& path, const compiler::CompiledModel& cm, con
   std::fclose(f);
 }
 
-// The child: one SystemC simulation, its result as JSON on `fd`.
-[[noreturn]] void run_child(const compiler::CompiledModel& cm, const SimOptions& o, int fd) {
-  int rc = 0;
-  std::string out;
-  // stdout belongs to the parent's reports: whatever SystemC prints goes to stderr
-  ::dup2(STDERR_FILENO, STDOUT_FILENO);
-  try {
-    ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-    sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
-    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    const auto t0 = std::chrono::steady_clock::now();
-    std::vector<TraceEvent> trace;
-    Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace, o.rtl_pe);
-    // Run in slices of simulated time; a simulation whose commands stop completing while events
-    // keep coming is stopped and reported, so the simulator never hangs.
-    const SimClock clock(cm.arch->cycle_ns());
-    const sc_core::sc_time slice = clock.time(1e6);
-    std::int64_t last = -1, idle_slices = 0;
-    do {
-      sc_core::sc_start(slice);
-      const std::int64_t now = npu.progress();
-      idle_slices = now == last ? idle_slices + 1 : 0;
-      last = now;
-      if (idle_slices >= o.stall_slices)
-        throw Error(fmt::format("no progress: no command completed for {} million cycles: {}", idle_slices,
-                                npu.stuck()));
-    } while (sc_core::sc_pending_activity());
-    if (!o.trace_path.empty()) write_trace(o.trace_path, cm, trace);
-    compiler::RunResult r = npu.result();
-    r.sim_wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    r.sim_peak_rss_mib = double(u.ru_maxrss) / 1024.0;
-    out = compiler::to_json(r).dump();
-  } catch (const std::exception& e) {
-    out = nlohmann::json{{"error", e.what()}}.dump();
-    rc = 1;
-  }
-  write_all(fd, out);
-  ::close(fd);
-  std::fflush(nullptr);
-  ::_exit(rc);
-}
-
 }  // namespace
+
+compiler::RunResult simulate_in_process(const compiler::CompiledModel& cm, const SimOptions& o) {
+  if (sc_core::sc_get_status() != sc_core::SC_ELABORATION || sc_core::sc_time_stamp() != sc_core::SC_ZERO_TIME)
+    throw Error("simulation: SystemC already ran in this process (it elaborates once per process; use simulate())");
+  if (o.rtl_pe) check_rtl_pe(cm);
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<TraceEvent> trace;
+  Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace, o.rtl_pe);
+  // Run in slices of simulated time; a simulation whose commands stop completing while events
+  // keep coming is stopped and reported, so the simulator never hangs.
+  const SimClock clock(cm.arch->cycle_ns());
+  const sc_core::sc_time slice = clock.time(1e6);
+  std::int64_t last = -1, idle_slices = 0;
+  do {
+    sc_core::sc_start(slice);
+    const std::int64_t now = npu.progress();
+    idle_slices = now == last ? idle_slices + 1 : 0;
+    last = now;
+    if (idle_slices >= o.stall_slices)
+      throw Error(fmt::format("no progress: no command completed for {} million cycles: {}", idle_slices, npu.stuck()));
+  } while (sc_core::sc_pending_activity());
+  if (!o.trace_path.empty()) write_trace(o.trace_path, cm, trace);
+  compiler::RunResult r = npu.result();
+  r.sim_wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  r.sim_peak_rss_mib = double(u.ru_maxrss) / 1024.0;
+  return r;
+}
 
 void check_rtl_pe(const compiler::CompiledModel& cm) { RtlSystolicArray::check(cm.ctx.pe); }
 
 compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& o) {
   if (o.rtl_pe) check_rtl_pe(cm);
-  int fds[2];
-  if (::pipe(fds) != 0) throw Error(fmt::format("simulation: cannot create a pipe: {}", std::strerror(errno)));
-  std::fflush(nullptr);  // nothing buffered may be written twice
-  const pid_t pid = ::fork();
-  if (pid < 0) throw Error(fmt::format("simulation: cannot fork: {}", std::strerror(errno)));
-  if (pid == 0) {
-    ::close(fds[0]);
-    run_child(cm, o, fds[1]);
-  }
-  ::close(fds[1]);
-  std::string text;
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFSIGNALED(status))
-    throw Error(fmt::format("simulation of '{}' died with signal {} ({})", cm.graph.name(), WTERMSIG(status),
-                            ::strsignal(WTERMSIG(status))));
+  SpawnOptions so;
+  so.stdout_to_stderr = true;  // stdout belongs to the parent's reports: whatever SystemC prints goes to stderr
+  const ChildResult child = run_in_child(
+      [&] {
+        try {
+          return compiler::to_json(simulate_in_process(cm, o)).dump();
+        } catch (const std::exception& e) {
+          return nlohmann::json{{"error", e.what()}}.dump();
+        }
+      },
+      so, "simulation");
+  if (child.status.signaled)
+    throw Error(fmt::format("simulation of '{}' died with {}", cm.graph.name(), child.status.str()));
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
+    j = nlohmann::json::parse(child.output.value_or(""));
   } catch (const std::exception&) {
-    throw Error(fmt::format("simulation of '{}' ended (status {}) without a result", cm.graph.name(),
-                            WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+    throw Error(fmt::format("simulation of '{}' ended ({}) without a result", cm.graph.name(), child.status.str()));
   }
   if (j.contains("error")) throw Error(j["error"].get<std::string>());
   return compiler::from_json(j, cm.arch);

@@ -1,7 +1,9 @@
-// The SystemC engine's entry point. SystemC elaborates once per process, so every simulation runs
-// in a child process of its own (fork): the child builds the Npu, runs it, and sends its results
-// back as JSON. simulate() may therefore be called any number of times from one program (tests,
-// sweeps), each call with a fresh SystemC kernel, and never touches the caller's SystemC state.
+// The SystemC engine's entry points. SystemC elaborates once per process, so simulate() runs each
+// simulation in a child process of its own (base/subprocess.h): the child builds the Npu, runs it,
+// and sends its results back as JSON. simulate() may therefore be called any number of times from
+// one program (tests, the command line), each call with a fresh SystemC kernel, and never touches
+// the caller's SystemC state. A process that is already a fresh child of its own (a sweep's worker)
+// runs its one simulation in place with simulate_in_process().
 #pragma once
 
 #include <optional>
@@ -37,5 +39,9 @@ void check_rtl_pe(const compiler::CompiledModel& cm);
 // Simulates `cm`. Throws Error when the Schedule can never finish (naming the core, the command
 // and the simulated time) or the simulation fails.
 compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& options = {});
+
+// Simulates `cm` in this process, which must not have run SystemC before (throws Error if it
+// has) and cannot run it again afterwards: a worker process leaves after it.
+compiler::RunResult simulate_in_process(const compiler::CompiledModel& cm, const SimOptions& options = {});
 
 }  // namespace npusim::sim

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/error.h"
+#include "base/subprocess.h"
 #include "dse/run.h"
 #include "tests/sweep/sweep_test_util.h"
 
@@ -64,6 +65,10 @@ TEST(SweepRun, EveryTaskGetsOneCompleteRowAndARerunRunsNothing) {
     EXPECT_GT(r.wall_s, 0);
   }
   EXPECT_EQ(keys.size(), 12u);
+  // analytic tasks run in long-lived workers: at most 2 processes ran the 12 tasks
+  std::set<std::string> workers;
+  for (const auto& r : rows) workers.insert(r.worker);
+  EXPECT_LE(workers.size(), 2u);
   // the same answer as running the task in this process
   const Task& t0 = plan.tasks[0];
   TaskInput in{plan.points[t0.point].cfg, plan.spec.workloads[t0.workload], "analytic", "latency"};
@@ -169,35 +174,44 @@ std::vector<pid_t> children() {
 
 TEST(SweepRun, WorkerPoolReportsFailingAndDyingTasks) {
   const Plan plan = make_plan(load_spec(kData + "small.yaml"));
-  WorkerPool pool;
+  auto pool = std::make_unique<WorkerPool>(1, run_task_message);
   TaskInput in{plan.points[0].cfg, Workload{}, "analytic", "latency"};
   in.workload.model = "no-such-model";
-  pool.start(7, in);
+  pool->start(7, task_message(in).dump());
   std::vector<std::pair<std::size_t, TaskOutcome>> done;
-  while (done.empty()) done = pool.wait(1000);
+  while (done.empty()) done = pool->wait(1000);
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0].first, 7u);
   EXPECT_FALSE(done[0].second.ok);
   EXPECT_THAT(done[0].second.error, HasSubstr("unknown model 'no-such-model'"));
   // a worker killed by a signal: a failed outcome naming the signal
-  in.workload.model = "bert-base";
-  in.workload.seq = 512;
-  in.engine = "systemc";  // long enough to be killed while it runs
-  pool.start(8, in);
+  TaskInput slow = in;
+  slow.workload.model = "bert-base";
+  slow.workload.seq = 512;
+  slow.engine = "systemc";  // long enough to be killed while it runs
+  pool->start(8, task_message(slow).dump());
   const auto kids = children();
-  ASSERT_EQ(kids.size(), 1u);
+  ASSERT_EQ(kids.size(), 1u);  // the worker of the first task took this one
+  EXPECT_EQ(done[0].second.worker, fmt::format("pid {}", kids[0]));
   ::kill(kids[0], SIGKILL);
   done.clear();
-  while (done.empty()) done = pool.wait(1000);
+  while (done.empty()) done = pool->wait(1000);
   EXPECT_EQ(done[0].first, 8u);
   EXPECT_THAT(done[0].second.error, HasSubstr("worker died with signal 9"));
-  // a pool destroyed with a task running kills and reaps it
-  {
-    WorkerPool busy;
-    busy.start(1, in);
-    EXPECT_EQ(busy.running(), 1u);
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(pool->running(), 0u);
+  // the dead worker is replaced: the next task runs in a new one
+  in.workload.model = "mlp";
+  pool->start(9, task_message(in).dump());
+  done.clear();
+  while (done.empty()) done = pool->wait(1000);
+  EXPECT_EQ(done[0].first, 9u);
+  EXPECT_TRUE(done[0].second.ok) << done[0].second.error;
+  EXPECT_NE(done[0].second.worker, fmt::format("pid {}", kids[0]));
+  // a pool destroyed with a task running kills and reaps its workers
+  pool->start(10, task_message(slow).dump());
+  EXPECT_EQ(pool->running(), 1u);
+  EXPECT_EQ(children().size(), 1u);
+  pool.reset();
   EXPECT_TRUE(children().empty());
 }
 
@@ -208,16 +222,47 @@ TEST(SweepRun, TheSystemCEngineRunsEachTaskInItsOwnProcess) {
   const SweepSummary s = run_sweep(plan, opts(t.file("r.db")));
   EXPECT_EQ(s.done, 4u);
   ResultsDb db(t.file("r.db"), false);
+  std::set<std::string> workers;
   for (const auto& r : db.rows(filter("", "", {}, true))) {
     EXPECT_EQ(r.engine, "systemc");
     EXPECT_TRUE(nlohmann::json::parse(r.result).contains("simulation"));
+    workers.insert(r.worker);
   }
+  EXPECT_EQ(workers.size(), 4u);  // a worker that simulated leaves: one process per task
   // more DRAM bandwidth never makes the same array slower
   std::map<int, std::map<double, double>> lat;
   for (const auto& r : db.rows())
     lat[r.point["core.pe_array.rows"].get<int>()][r.point["dram.bandwidth_gb_per_s"].get<double>()] =
         *r.metric("latency_s");
   for (auto& [rows, by_bw] : lat) EXPECT_LE(by_bw.at(16), by_bw.at(4)) << rows;
+}
+
+// A worker simulates in its own process (no second fork); SystemC cannot run twice in a process,
+// so the worker retires. Run in a child here: the test process must stay free of SystemC.
+TEST(SweepRun, AWorkerSimulatesInItsOwnProcessOnceThenRetires) {
+  const Plan plan = make_plan(load_spec(kData + "systemc.yaml"));
+  const TaskInput in{plan.points[0].cfg, plan.spec.workloads[0], "systemc", "latency"};
+  const ChildResult r = run_in_child(
+      [&] {
+        WorkerState state;
+        const TaskOutcome first = execute_task(in, &state);
+        std::string second;
+        try {
+          execute_task(in, &state);
+        } catch (const Error& e) {
+          second = e.what();
+        }
+        return nlohmann::json{{"ok", first.ok}, {"retire", state.retire}, {"second", second},
+                              {"latency_s", first.metrics.at("latency_s")}}.dump();
+      },
+      {}, "test");
+  ASSERT_TRUE(r.output) << r.status.str();
+  const auto j = nlohmann::json::parse(*r.output);
+  EXPECT_TRUE(j["ok"].get<bool>());
+  EXPECT_TRUE(j["retire"].get<bool>());
+  EXPECT_THAT(j["second"].get<std::string>(), HasSubstr("SystemC already ran in this process"));
+  // the same result as a simulation in a child of its own
+  EXPECT_EQ(j["latency_s"].get<double>(), execute_task(in).metrics.at("latency_s"));
 }
 
 }  // namespace

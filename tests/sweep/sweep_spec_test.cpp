@@ -234,10 +234,5 @@ TEST(SweepSpec, ObjectivesAreMetricsByNameOrAlias) {
               HasSubstr("unknown objective 'speed'"));
 }
 
-TEST(SweepSpec, ConfigHash) {
-  EXPECT_EQ(fnv1a64(""), 0xcbf29ce484222325ULL);
-  EXPECT_EQ(hex64(fnv1a64("a")), "af63dc4c8601ec8c");  // the FNV-1a 64 test vector
-}
-
 }  // namespace
 }  // namespace npusim::dse
