@@ -151,7 +151,9 @@ void register_bench_command(CLI::App& app) {
   bench->add_option("--spec", o->spec, "sweep: the spec (a file or an example name)")->capture_default_str();
   bench->callback([o] {
     if (o->suite == "sweep") {
-      dse::sweep_benchmark(o->spec, o->engines, o->jobs);
+      std::vector<driver::Engine> engines;
+      for (const auto& e : o->engines) engines.push_back(driver::parse_engine("--engine", e));
+      dse::sweep_benchmark(o->spec, engines, o->jobs);
       return;
     }
     if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all")

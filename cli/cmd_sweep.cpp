@@ -91,7 +91,7 @@ void parse_shard(const std::string& s, SweepOptions& o) {
 }
 
 void print_plan(const Plan& p) {
-  fmt::print("sweep '{}' (engine {}): {} points", p.spec.name, p.spec.engine, p.expanded);
+  fmt::print("sweep '{}' (engine {}): {} points", p.spec.name, driver::name_of(p.spec.engine), p.expanded);
   std::string notes;
   if (p.skipped) notes += fmt::format("{} skipped by constraints", p.skipped);
   if (p.duplicates) notes += fmt::format("{}{} duplicate configurations", notes.empty() ? "" : ", ", p.duplicates);
@@ -121,7 +121,9 @@ void run_sweep_command(SweepCmd& c) {
   };
   Plan plan;
   try {
-    plan = make_plan(load_spec(c.spec), c.engine);
+    std::optional<driver::Engine> engine;
+    if (!c.engine.empty()) engine = driver::parse_engine("--engine", c.engine);
+    plan = make_plan(load_spec(c.spec), engine);
     print_plan(plan);
     if (c.dry_run) {
       std::map<std::string, std::string> existing;

@@ -21,12 +21,8 @@ std::string_view name_of(PeModel p) { return p == PeModel::Formula ? "formula" :
 
 template <class E, std::size_t N>
 E parse_choice(std::string_view what, std::string_view value, const std::array<E, N>& all) {
-  std::string list;
-  for (E e : all) {
-    if (name_of(e) == value) return e;
-    list += fmt::format("{}{}", list.empty() ? "" : ", ", name_of(e));
-  }
-  throw Error(fmt::format("{} {}: expected one of {}", what, value, list));
+  if (auto e = find_choice(value, all)) return *e;
+  throw Error(fmt::format("{} {}: expected one of {}", what, value, choice_list(all)));
 }
 
 Engine parse_engine(std::string_view what, std::string_view v) { return parse_choice(what, v, kEngines); }

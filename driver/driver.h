@@ -37,6 +37,20 @@ std::string_view name_of(Engine e);      // "analytic", "systemc"
 std::string_view name_of(MemoryMode m);  // "real", "ideal"
 std::string_view name_of(PeModel p);     // "formula", "rtl"
 
+// The enum value named `value` (name_of), or nullopt.
+template <class E, std::size_t N>
+std::optional<E> find_choice(std::string_view value, const std::array<E, N>& all) {
+  for (E e : all)
+    if (name_of(e) == value) return e;
+  return std::nullopt;
+}
+// "A, B, C": the names of `all`, for messages.
+template <class E, std::size_t N>
+std::string choice_list(const std::array<E, N>& all) {
+  std::string list;
+  for (E e : all) list += std::string(list.empty() ? "" : ", ") + std::string(name_of(e));
+  return list;
+}
 // The enum value named `value`, or throws Error("WHAT VALUE: expected one of A, B, C").
 template <class E, std::size_t N>
 E parse_choice(std::string_view what, std::string_view value, const std::array<E, N>& all);

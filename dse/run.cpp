@@ -28,11 +28,11 @@ TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
   ms.model = t.workload.model;
   ms.batch = t.workload.batch;
   ms.seq = t.workload.seq;
-  if (!t.workload.dtype.empty()) ms.dtype = driver::parse_operand_dtype("dtype", t.workload.dtype);
+  ms.dtype = t.workload.dtype;
   compiler::CompileOptions co;
-  co.objective = driver::parse_objective("mapper objective", t.mapper_objective);
+  co.objective = t.mapper_objective;
   const compiler::CompiledModel cm = driver::compile(driver::load_model(ms, *t.cfg), t.cfg, co, ms.batch);
-  driver::RunOptions ro = driver::run_options(driver::parse_engine("engine", t.engine));
+  driver::RunOptions ro = driver::run_options(t.engine);
   if (worker && ro.engine == driver::Engine::SystemC) {
     ro.in_this_process = true;  // this process is a fresh worker: it simulates once, then leaves
     worker->retire = true;
@@ -83,9 +83,9 @@ nlohmann::json task_message(const TaskInput& t, const std::string& hash) {
           {"model", t.workload.model},
           {"batch", t.workload.batch},
           {"seq", t.workload.seq},
-          {"dtype", t.workload.dtype},
-          {"engine", t.engine},
-          {"mapper_objective", t.mapper_objective}};
+          {"dtype", t.workload.dtype ? std::string(name_of(*t.workload.dtype)) : std::string()},
+          {"engine", driver::name_of(t.engine)},
+          {"mapper_objective", compiler::name_of(t.mapper_objective)}};
 }
 
 TaskInput task_from_message(const nlohmann::json& j) {
@@ -96,9 +96,9 @@ TaskInput task_from_message(const nlohmann::json& j) {
     t.workload.model = j.at("model").get<std::string>();
     t.workload.batch = j.at("batch").get<std::int64_t>();
     t.workload.seq = j.at("seq").get<std::int64_t>();
-    t.workload.dtype = j.at("dtype").get<std::string>();
-    t.engine = j.at("engine").get<std::string>();
-    t.mapper_objective = j.at("mapper_objective").get<std::string>();
+    if (const auto d = j.at("dtype").get<std::string>(); !d.empty()) t.workload.dtype = driver::parse_operand_dtype("dtype", d);
+    t.engine = driver::parse_engine("engine", j.at("engine").get<std::string>());
+    t.mapper_objective = driver::parse_objective("mapper objective", j.at("mapper_objective").get<std::string>());
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("a malformed task message: {}", e.what()));
   }
@@ -239,16 +239,12 @@ std::vector<std::pair<std::size_t, TaskOutcome>> WorkerPool::wait(int timeout_ms
 // the plan
 
 std::string Plan::key(const Task& t) const {
-  return points[t.point].hash + '\t' + spec.workloads[t.workload].key() + '\t' + spec.engine;
+  return points[t.point].hash + '\t' + spec.workloads[t.workload].key() + '\t' + std::string(driver::name_of(spec.engine));
 }
 
-Plan make_plan(SweepSpec spec, const std::string& engine) {
+Plan make_plan(SweepSpec spec, std::optional<driver::Engine> engine) {
   Plan plan;
-  if (!engine.empty()) {
-    if (engine != "systemc" && engine != "analytic")
-      throw Error(fmt::format("--engine {}: expected systemc or analytic", engine));
-    spec.engine = engine;
-  }
+  if (engine) spec.engine = *engine;
   plan.spec = std::move(spec);
   const SweepSpec& s = plan.spec;
   // The base is parsed once; each point is a copy with its overrides, validated on its own.
@@ -316,12 +312,12 @@ ResultRow make_row(const Plan& plan, const Task& t, const TaskOutcome& o) {
   ResultRow r;
   r.config_hash = p.hash;
   r.workload = w.key();
-  r.engine = plan.spec.engine;
+  r.engine = driver::name_of(plan.spec.engine);
   r.sweep = plan.spec.name;
   r.model = w.model;
   r.batch = w.batch;
   r.seq = w.seq;
-  r.dtype = w.dtype;
+  r.dtype = w.dtype ? std::string(name_of(*w.dtype)) : std::string();
   r.point = p.point.values;
   r.config = p.config_yaml;
   r.status = o.ok ? "done" : "failed";
@@ -363,11 +359,11 @@ std::vector<std::size_t> pending_tasks(const Plan& plan, const std::map<std::str
 
 void record_sweep_of(ResultsDb& db, const Plan& p) {
   SweepRecord r;
-  r.spec_hash = hex64(fnv1a64(p.spec.text + "\n# engine " + p.spec.engine));
+  r.spec_hash = hex64(fnv1a64(fmt::format("{}\n# engine {}", p.spec.text, driver::name_of(p.spec.engine))));
   r.name = p.spec.name;
   r.source = p.spec.source;
   r.spec_text = p.spec.text;
-  r.engine = p.spec.engine;
+  r.engine = driver::name_of(p.spec.engine);
   r.axes = p.spec.axis_keys;
   r.objectives = p.spec.objectives;
   r.points = std::int64_t(p.expanded);
@@ -422,7 +418,7 @@ SweepSummary run_sweep(const Plan& plan, const SweepOptions& o) {
 // ---------------------------------------------------------------------------------------------
 // benchmark
 
-void sweep_benchmark(const std::string& spec, const std::vector<std::string>& engines, int jobs) {
+void sweep_benchmark(const std::string& spec, const std::vector<driver::Engine>& engines, int jobs) {
   if (jobs < 1) throw Error(fmt::format("--jobs {}: must be >= 1", jobs));
   const auto dir = std::filesystem::temp_directory_path() / fmt::format("npusim_bench_sweep_{}", ::getpid());
   std::filesystem::remove_all(dir);
@@ -434,9 +430,9 @@ void sweep_benchmark(const std::string& spec, const std::vector<std::string>& en
   };
   std::vector<Row> rows;
   std::string name;
-  for (const auto& engine : engines) {
+  for (const driver::Engine engine : engines) {
     Row r;
-    r.engine = engine;
+    r.engine = driver::name_of(engine);
     const auto t0 = std::chrono::steady_clock::now();
     const Plan plan = make_plan(load_spec(spec), engine);
     r.plan_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -444,10 +440,10 @@ void sweep_benchmark(const std::string& spec, const std::vector<std::string>& en
     r.points = plan.points.size();
     r.tasks = plan.tasks.size();
     SweepOptions o;
-    o.db = (dir / fmt::format("{}.db", engine)).string();
+    o.db = (dir / fmt::format("{}.db", r.engine)).string();
     o.jobs = jobs;
     o.progress_interval_s = 30;
-    fmt::print(stderr, "bench: sweep {} with the {} engine, {} tasks on {} workers\n", name, engine, r.tasks, jobs);
+    fmt::print(stderr, "bench: sweep {} with the {} engine, {} tasks on {} workers\n", name, r.engine, r.tasks, jobs);
     const SweepSummary s = run_sweep(plan, o);
     r.run_s = s.seconds;
     r.done = s.done, r.failed = s.failed;

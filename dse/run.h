@@ -8,6 +8,7 @@
 #include <functional>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -24,13 +25,13 @@ namespace npusim::dse {
 struct TaskInput {
   arch::ArchConfigPtr cfg;
   Workload workload;
-  std::string engine;
-  std::string mapper_objective = "latency";
+  driver::Engine engine = driver::Engine::SystemC;
+  compiler::Objective mapper_objective = compiler::Objective::Latency;
 };
 // A task as a message, for a process without the plan (an MPI rank, a worker decoding a request):
-// the configuration as YAML. `hash` names the point in errors.
+// the configuration as YAML, the closed sets by name. `hash` names the point in errors.
 nlohmann::json task_message(const TaskInput& t, const std::string& hash = "");
-// Decodes and validates a task_message(); throws Error.
+// Decodes and validates a task_message() (the edge: names parsed into enums); throws Error.
 TaskInput task_from_message(const nlohmann::json& j);
 
 struct TaskOutcome {
@@ -115,7 +116,7 @@ struct Plan {
   std::string key(const Task& t) const;  // ResultRow::key() of its row
 };
 // Expands and validates every point and applies the constraints. `engine` overrides the spec's.
-Plan make_plan(SweepSpec spec, const std::string& engine = "");
+Plan make_plan(SweepSpec spec, std::optional<driver::Engine> engine = std::nullopt);
 
 // The row recording a task's outcome (or a point that did not validate: outcome.ok false).
 ResultRow make_row(const Plan& plan, const Task& t, const TaskOutcome& o);
@@ -150,7 +151,7 @@ SweepSummary run_sweep(const Plan& plan, const SweepOptions& o);
 
 // npusim bench --suite sweep: runs `spec` with each engine into a fresh database in a temporary
 // directory on `jobs` workers and prints the wall times (docs/PERFORMANCE.md).
-void sweep_benchmark(const std::string& spec, const std::vector<std::string>& engines, int jobs);
+void sweep_benchmark(const std::string& spec, const std::vector<driver::Engine>& engines, int jobs);
 
 // Done/total with rate and ETA on stderr: a bar redrawn in place on a terminal, a plain line
 // every `interval_s` otherwise.

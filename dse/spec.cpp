@@ -52,7 +52,7 @@ std::size_t AxisGroup::size() const {
 std::string Workload::key() const {
   std::string k = fmt::format("{}/b{}", model, batch);
   if (seq > 0) k += fmt::format("/s{}", seq);
-  if (!dtype.empty()) k += "/" + dtype;
+  if (dtype) k += fmt::format("/{}", name_of(*dtype));
   return k;
 }
 
@@ -292,7 +292,13 @@ struct SpecParser {
       w.model = scalar(need(n, "model", path), path + ".model");
       if (const RawNode* b = n.find("batch")) w.batch = integer(*b, path + ".batch");
       if (const RawNode* s = n.find("seq")) w.seq = integer(*s, path + ".seq");
-      if (const RawNode* d = n.find("dtype")) w.dtype = scalar(*d, path + ".dtype");
+      if (const RawNode* d = n.find("dtype")) {
+        // The datatype is checked against each point's architecture when it runs; here its name.
+        const std::string v = scalar(*d, path + ".dtype");
+        auto t = parse_dtype(v);
+        if (!t || *t == DType::Int32) fail(d->loc, path + ".dtype", fmt::format("dtype '{}': unknown operand datatype", v));
+        w.dtype = *t;
+      }
       if (w.batch < 1) fail(n.find("batch")->loc, path + ".batch", fmt::format("must be >= 1, got {}", w.batch));
       if (w.seq < 0) fail(n.find("seq")->loc, path + ".seq", fmt::format("must be >= 0, got {}", w.seq));
     }
@@ -350,14 +356,18 @@ struct SpecParser {
       fail(base_n.loc, "base", fmt::format("the base architecture is not valid: {}", e.what()));
     }
     if (const RawNode* e = root.find("engine")) {
-      spec.engine = scalar(*e, "engine");
-      if (spec.engine != "systemc" && spec.engine != "analytic")
-        fail(e->loc, "engine", fmt::format("expected systemc or analytic, got '{}'", spec.engine));
+      const std::string v = scalar(*e, "engine");
+      const auto engine = driver::find_choice(v, driver::kEngines);
+      if (!engine) fail(e->loc, "engine", fmt::format("expected one of {}, got '{}'", driver::choice_list(driver::kEngines), v));
+      spec.engine = *engine;
     }
     if (const RawNode* o = root.find("mapper_objective")) {
-      spec.mapper_objective = scalar(*o, "mapper_objective");
-      if (!compiler::parse_objective(spec.mapper_objective))
-        fail(o->loc, "mapper_objective", fmt::format("expected latency, energy, edp or dram, got '{}'", spec.mapper_objective));
+      const std::string v = scalar(*o, "mapper_objective");
+      const auto objective = driver::find_choice(v, driver::kObjectives);
+      if (!objective)
+        fail(o->loc, "mapper_objective",
+             fmt::format("expected one of {}, got '{}'", driver::choice_list(driver::kObjectives), v));
+      spec.mapper_objective = *objective;
     }
     spec.axes.kind = AxisGroup::Kind::Product;
     const RawNode& axes = expect(need(root, "axes", ""), RawNode::Kind::Seq, "axes", "a list of axes");
@@ -386,12 +396,7 @@ struct SpecParser {
         driver::ModelSpec ms;
         ms.model = w.model, ms.batch = w.batch, ms.seq = w.seq;
         arch::ArchConfig any = *base_cfg;
-        if (!w.dtype.empty()) {
-          // The dtype is checked against each point's architecture when it runs; here only its name.
-          auto d = parse_dtype(w.dtype);
-          if (!d || *d == DType::Int32) throw Error(fmt::format("dtype '{}': unknown operand datatype", w.dtype));
-          any.datatypes.macs_per_pe_per_cycle[index_of(*d)] = 1;
-        }
+        if (w.dtype) any.datatypes.macs_per_pe_per_cycle[index_of(*w.dtype)] = 1;
         driver::load_model(ms, any);
       } catch (const Error& e) {
         fail(w.loc, path, e.what());

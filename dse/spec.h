@@ -31,7 +31,9 @@
 #include "arch/raw_yaml.h"
 #include "arch/schema.h"
 #include "base/hash.h"
+#include "compiler/mapper.h"
 #include "configs/embedded.h"
+#include "driver/driver.h"
 #include "dse/expr.h"
 
 namespace npusim::dse {
@@ -60,8 +62,8 @@ struct AxisGroup {
 struct Workload {
   std::string model;
   std::int64_t batch = 1;
-  std::int64_t seq = 0;  // 0 = the model's default
-  std::string dtype;     // "" = the architecture's default
+  std::int64_t seq = 0;          // 0 = the model's default
+  std::optional<DType> dtype;    // empty = the architecture's default
   SourceLoc loc;
   // The stable key stored in the database: "resnet50/b1", "bert-base/b1/s128", ".../bf16".
   std::string key() const;
@@ -75,8 +77,8 @@ struct SweepSpec {
   std::string base_text;  // the architecture text the points start from
   std::string base_source;
   std::vector<Override> fixed;  // `set:`
-  std::string engine = "systemc";
-  std::string mapper_objective = "latency";
+  driver::Engine engine = driver::Engine::SystemC;
+  compiler::Objective mapper_objective = compiler::Objective::Latency;
   AxisGroup axes;                     // a product group
   std::vector<std::string> axis_keys; // every axis key, in spec order
   std::vector<Constraint> constraints;

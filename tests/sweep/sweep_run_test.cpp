@@ -71,7 +71,7 @@ TEST(SweepRun, EveryTaskGetsOneCompleteRowAndARerunRunsNothing) {
   EXPECT_LE(workers.size(), 2u);
   // the same answer as running the task in this process
   const Task& t0 = plan.tasks[0];
-  TaskInput in{plan.points[t0.point].cfg, plan.spec.workloads[t0.workload], "analytic", "latency"};
+  TaskInput in{plan.points[t0.point].cfg, plan.spec.workloads[t0.workload], driver::Engine::Analytic, compiler::Objective::Latency};
   const TaskOutcome direct = execute_task(in);
   for (const auto& r : rows)
     if (r.key() == plan.key(t0)) {
@@ -175,7 +175,7 @@ std::vector<pid_t> children() {
 TEST(SweepRun, WorkerPoolReportsFailingAndDyingTasks) {
   const Plan plan = make_plan(load_spec(kData + "small.yaml"));
   auto pool = std::make_unique<WorkerPool>(1, run_task_message);
-  TaskInput in{plan.points[0].cfg, Workload{}, "analytic", "latency"};
+  TaskInput in{plan.points[0].cfg, Workload{}, driver::Engine::Analytic, compiler::Objective::Latency};
   in.workload.model = "no-such-model";
   pool->start(7, task_message(in).dump());
   std::vector<std::pair<std::size_t, TaskOutcome>> done;
@@ -188,7 +188,7 @@ TEST(SweepRun, WorkerPoolReportsFailingAndDyingTasks) {
   TaskInput slow = in;
   slow.workload.model = "bert-base";
   slow.workload.seq = 512;
-  slow.engine = "systemc";  // long enough to be killed while it runs
+  slow.engine = driver::Engine::SystemC;  // long enough to be killed while it runs
   pool->start(8, task_message(slow).dump());
   const auto kids = children();
   ASSERT_EQ(kids.size(), 1u);  // the worker of the first task took this one
@@ -218,7 +218,7 @@ TEST(SweepRun, WorkerPoolReportsFailingAndDyingTasks) {
 TEST(SweepRun, TheSystemCEngineRunsEachTaskInItsOwnProcess) {
   TempDir t;
   const Plan plan = make_plan(load_spec(kData + "systemc.yaml"));
-  ASSERT_EQ(plan.spec.engine, "systemc");
+  ASSERT_EQ(plan.spec.engine, driver::Engine::SystemC);
   const SweepSummary s = run_sweep(plan, opts(t.file("r.db")));
   EXPECT_EQ(s.done, 4u);
   ResultsDb db(t.file("r.db"), false);
@@ -241,7 +241,7 @@ TEST(SweepRun, TheSystemCEngineRunsEachTaskInItsOwnProcess) {
 // so the worker retires. Run in a child here: the test process must stay free of SystemC.
 TEST(SweepRun, AWorkerSimulatesInItsOwnProcessOnceThenRetires) {
   const Plan plan = make_plan(load_spec(kData + "systemc.yaml"));
-  const TaskInput in{plan.points[0].cfg, plan.spec.workloads[0], "systemc", "latency"};
+  const TaskInput in{plan.points[0].cfg, plan.spec.workloads[0], driver::Engine::SystemC, compiler::Objective::Latency};
   const ChildResult r = run_in_child(
       [&] {
         WorkerState state;

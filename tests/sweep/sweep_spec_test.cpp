@@ -119,7 +119,7 @@ TEST(SweepSpec, ErrorsNameFileLineAndColumn) {
   EXPECT_THAT(error_of("name: t\nbase: tpu-v9\naxes:\n  - {key: cores, values: [1]}\nworkloads: [mlp]\n"),
               HasSubstr("t.yaml:2:7: base: 'tpu-v9' is not a preset"));
   EXPECT_THAT(error_of("name: t\nbase: edge-npu\nengine: gem5\naxes:\n  - {key: cores, values: [1]}\nworkloads: [mlp]\n"),
-              HasSubstr("engine: expected systemc or analytic, got 'gem5'"));
+              HasSubstr("engine: expected one of analytic, systemc, got 'gem5'"));
   EXPECT_THAT(error_of(std::string(kHead) + "axes:\n  - {key: cores, values: [1]}\nworkloads: [mlp]\nobjectives: [latncy]\n"),
               HasSubstr("unknown objective 'latncy' (did you mean 'latency'?)"));
   EXPECT_THAT(error_of(std::string(kHead) + "axes:\n  - {key: cores, values: [1]}\nconstraints: ['area_mm3 <= 10']\n"
@@ -184,15 +184,15 @@ TEST(SweepPlan, ConstraintsSkipPointsInvalidPointsAreKeptAsFailuresDuplicatesMer
 
 TEST(SweepPlan, TheEngineCanBeOverriddenAndTheHashIsStable) {
   const std::string text = std::string(kHead) + "axes:\n  - {key: core.pe_array.rows, values: [8, 16]}\nworkloads: [mlp]\n";
-  const Plan a = make_plan(parse(text), "systemc");
+  const Plan a = make_plan(parse(text), driver::Engine::SystemC);
   const Plan b = make_plan(parse(text));
-  EXPECT_EQ(a.spec.engine, "systemc");
-  EXPECT_EQ(b.spec.engine, "analytic");
+  EXPECT_EQ(a.spec.engine, driver::Engine::SystemC);
+  EXPECT_EQ(b.spec.engine, driver::Engine::Analytic);
   ASSERT_EQ(a.points.size(), b.points.size());
   for (std::size_t i = 0; i < a.points.size(); ++i) EXPECT_EQ(a.points[i].hash, b.points[i].hash);
   EXPECT_NE(a.points[0].hash, a.points[1].hash);
   EXPECT_NE(a.key(a.tasks[0]), b.key(b.tasks[0]));  // the engine is part of a row's key
-  EXPECT_THROW(make_plan(parse(text), "gem5"), Error);
+  EXPECT_THROW(driver::parse_engine("--engine", "gem5"), Error);  // an override is parsed at the edge
 }
 
 TEST(SweepSpec, EveryExampleParsesAndIsSmallEnoughToRun) {
@@ -223,7 +223,7 @@ TEST(SweepSpec, WorkloadKeys) {
   Workload w;
   w.model = "bert-base";
   EXPECT_EQ(w.key(), "bert-base/b1");
-  w.seq = 128, w.batch = 4, w.dtype = "int8";
+  w.seq = 128, w.batch = 4, w.dtype = DType::Int8;
   EXPECT_EQ(w.key(), "bert-base/b4/s128/int8");
 }
 
