@@ -11,6 +11,7 @@
 #include "base/files.h"
 #include "configs/embedded.h"
 #include "sim/simulate.h"
+#include "validate/rtl/pe_timing_rtl.h"
 #include "workloads/zoo.h"
 
 namespace npusim::driver {
@@ -92,6 +93,14 @@ compiler::CompiledModel compile(const CompileRequest& r) {
   return compile(std::move(m), std::move(arch), compile_options(r), r.model.batch);
 }
 
+std::shared_ptr<const sim::PeTimingModel> pe_timing(PeModel p) {
+  switch (p) {
+    case PeModel::Formula: return sim::formula_pe_timing();
+    case PeModel::Rtl: return validate::rtl::rtl_pe_timing();
+  }
+  throw Error("unknown PE model");
+}
+
 compiler::RunResult run(const compiler::CompiledModel& cm, const RunOptions& o) {
   if (o.engine == Engine::Analytic) {
     if (!o.trace.empty()) throw Error("--trace: the analytic engine has no timeline; use --engine systemc");
@@ -115,13 +124,14 @@ compiler::RunResult run_rtl_checked(const compiler::CompiledModel& cm, const std
   if (cm.ctx.dtype != DType::Int8)
     throw Error(fmt::format("--pe-model rtl: the RTL array computes int8 operands, the run uses {}; add --dtype int8",
                             npusim::name_of(cm.ctx.dtype)));
-  sim::check_rtl_pe(cm);
+  const auto rtl = pe_timing(PeModel::Rtl);
+  rtl->check(cm.ctx.pe);
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   const compiler::RunResult ref = sim::simulate(cm);
   const auto t1 = clock::now();
   sim::SimOptions o;
-  o.rtl_pe = true;
+  o.pe_timing = rtl;
   o.trace_path = trace;
   compiler::RunResult r = sim::simulate(cm, o);
   const auto t2 = clock::now();

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "compiler/compile.h"
 #include "compiler/mapper.h"
 #include "compiler/results.h"
+#include "sim/pe_timing_model.h"
 #include "workloads/graph.h"
 
 namespace npusim::driver {
@@ -108,6 +110,8 @@ inline RunOptions run_options(Engine e) {
   o.engine = e;
   return o;
 }
+// The variant of the SystemC model's PE-array timing that `p` names (sim/pe_timing_model.h).
+std::shared_ptr<const sim::PeTimingModel> pe_timing(PeModel p);
 // Throws Error when the options do not apply to the engine (a trace or the RTL with the
 // analytic engine, ideal memory with the SystemC engine).
 compiler::RunResult run(const compiler::CompiledModel& cm, const RunOptions& o);

@@ -31,7 +31,7 @@ Core::Core(const sc_core::sc_module_name& name, std::int32_t id, const CoreSetup
       trace_(s.trace),
       spad("scratchpad", s.core.scratchpad),
       acc("accumulator_buffer", s.core.accumulator_buffer.bytes),
-      pe("pe_array", s.pe, s.operand_bytes, s.acc_bytes, s.slice_cycles, spad, acc, *s.clock, s.rtl_pe),
+      pe("pe_array", s.pe, s.operand_bytes, s.acc_bytes, s.slice_cycles, spad, acc, *s.clock, *s.pe_timing),
       vec("vector_unit", s.core.vector_unit),
       dma("dma", id, s.core.dma, noc, dram, spad, acc, *s.clock) {
   SC_THREAD(control);
@@ -174,8 +174,8 @@ void Core::execute(Unit u, std::uint32_t idx) {
       const double start = clock_.now();
       const PeArray::Run run = pe.execute(c, layer_, idx);
       if (trace_) trace_->push_back({id_, u, static_cast<std::uint32_t>(layer_), idx, c.kind, c.data, start, clock_.now(), 0});
-      stats_.compute += run.formula;
-      stats_.stalls[static_cast<std::size_t>(Stall::SramBank)] += run.actual - run.formula;
+      stats_.compute += run.array;
+      stats_.stalls[static_cast<std::size_t>(Stall::SramBank)] += run.actual - run.array;
       pe_busy_ += run.actual;
       stats_.counts.macs += run.macs;
       stats_.counts.folds += run.folds;

@@ -33,7 +33,7 @@ namespace npusim::sim {
 // What a core did for one layer.
 struct CoreLayerStats {
   double start = 0, end = 0;  // passed the barrier / finished its last command
-  double compute = 0;         // PE-array cycles of the timing formula
+  double compute = 0;         // the PE array's own cycles (its timing variant's)
   std::array<double, compiler::kNumStalls> stalls{};  // the rest of [start, end], by cause
   // The core's counts of the statistics that sum over cores (compiler/stats.h); the rest of it
   // stays zero.
@@ -70,7 +70,7 @@ struct CoreSetup {
   compiler::PeGeometry pe;
   std::int64_t operand_bytes = 1, acc_bytes = 4;
   double slice_cycles = 1024;
-  bool rtl_pe = false;  // run every compute tile on the verilated PE array
+  const PeTimingModel* pe_timing = nullptr;  // what times the PE array (formula, rtl)
   const SimClock* clock = nullptr;
   std::vector<TraceEvent>* trace = nullptr;  // record every command here when set
 };

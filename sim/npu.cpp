@@ -43,10 +43,12 @@ void check_schedule(const compiler::LayerSchedule& s, const std::string& layer) 
 
 }  // namespace
 
-Npu::Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm, double slice_cycles,
-         std::optional<std::vector<compiler::LayerSchedule>> schedule, std::vector<TraceEvent>* trace, bool rtl_pe)
+Npu::Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm, const PeTimingModel& pe_timing,
+         double slice_cycles, std::optional<std::vector<compiler::LayerSchedule>> schedule,
+         std::vector<TraceEvent>* trace)
     : sc_core::sc_module(name),
       cm_(cm),
+      pe_timing_(pe_timing),
       clock_(cm.arch->cycle_ns()),
       given_(std::move(schedule)),
       addr_(compiler::dram_layout(cm)),
@@ -59,7 +61,7 @@ Npu::Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm,
   setup.operand_bytes = cm.ctx.operand_bytes();
   setup.acc_bytes = cm.ctx.acc_bytes();
   setup.slice_cycles = slice_cycles;
-  setup.rtl_pe = rtl_pe;
+  setup.pe_timing = &pe_timing;
   setup.clock = &clock_;
   setup.trace = trace;
   for (std::int32_t c = 0; c < A.cores; ++c)
@@ -175,12 +177,8 @@ compiler::RunResult Npu::result() const {
     r.core_vector_busy_cycles.push_back(core->vector_busy_cycles());
     r.core_sram_busy_cycles.push_back(core->spad.busy_cycles());
   }
-  for (const auto& core : cores_)
-    if (const RtlSystolicArray* rtl = core->pe_array().rtl()) {
-      r.pe_model = "rtl";
-      r.rtl_tiles += rtl->tiles();
-      r.rtl_cycles += rtl->cycles();
-    }
+  r.pe_model = std::string(pe_timing_.name());
+  for (const auto& core : cores_) core->pe_array().timing().add_counters(r);
   return r;
 }
 

@@ -22,11 +22,12 @@ namespace npusim::sim {
 
 class Npu : public sc_core::sc_module, public LayerHost {
  public:
-  // `schedule`: the layers' Schedules to run instead of generating them from `cm` (tests use it to
-  // run hand-made or broken Schedules).
-  Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm, double slice_cycles,
-      std::optional<std::vector<compiler::LayerSchedule>> schedule = std::nullopt,
-      std::vector<TraceEvent>* trace = nullptr, bool rtl_pe = false);
+  // `pe_timing`: what times the PE arrays (sim/pe_timing_model.h). `schedule`: the layers'
+  // Schedules to run instead of generating them from `cm` (tests use it to run hand-made or broken
+  // Schedules).
+  Npu(const sc_core::sc_module_name& name, const compiler::CompiledModel& cm, const PeTimingModel& pe_timing,
+      double slice_cycles, std::optional<std::vector<compiler::LayerSchedule>> schedule = std::nullopt,
+      std::vector<TraceEvent>* trace = nullptr);
 
   // After sc_start() has returned: the results, or throws Error if the Schedule could not finish
   // (naming the core, the command and the simulated time).
@@ -54,6 +55,7 @@ class Npu : public sc_core::sc_module, public LayerHost {
   const compiler::LayerSchedule& schedule_of(std::size_t layer);
 
   const compiler::CompiledModel& cm_;
+  const PeTimingModel& pe_timing_;
   const SimClock clock_;
   std::optional<std::vector<compiler::LayerSchedule>> given_;
   const std::vector<std::uint64_t> addr_;

@@ -2,8 +2,8 @@
 // (compiler/pe_timing.h, proven against RTL) while the array streams its operands from the
 // scratchpad; the tile is paced in slices, each of which needs its share of scratchpad bandwidth
 // before it can complete, so a starved array runs longer than the formula.
-// With the RTL in the loop (`rtl` set), every tile runs on the verilated array instead and the
-// cycles it took there replace the formula's.
+// What times the array itself is a variant (sim/pe_timing_model.h): the formula, or the verilated
+// RTL with every tile run on it (`--pe-model rtl`); the pacing is the same for both.
 #pragma once
 
 #include <systemc>
@@ -15,7 +15,7 @@
 #include "compiler/pe_timing.h"
 #include "compiler/schedule.h"
 #include "sim/accumulator_buffer.h"
-#include "sim/rtl_systolic_array.h"
+#include "sim/pe_timing_model.h"
 #include "sim/scratchpad.h"
 #include "sim/sim_clock.h"
 
@@ -25,10 +25,10 @@ class PeArray : public sc_core::sc_module {
  public:
   PeArray(const sc_core::sc_module_name& name, const compiler::PeGeometry& geometry, std::int64_t operand_bytes,
           std::int64_t acc_bytes, double slice_cycles, Scratchpad& spad, AccumulatorBuffer& acc, const SimClock& clock,
-          bool rtl = false);
+          const PeTimingModel& timing);
 
   struct Run {
-    double formula = 0;  // the array's own cycles: the timing formula's, or the RTL's
+    double array = 0;    // the array's own cycles, from the timing variant (the formula's, or the RTL's)
     double actual = 0;   // cycles it took
     std::int64_t macs = 0, folds = 0, slices = 0;
   };
@@ -37,7 +37,7 @@ class PeArray : public sc_core::sc_module {
   Run execute(const compiler::Command& c, std::uint64_t layer, std::uint64_t index);
 
   std::int64_t macs() const { return macs_; }
-  const RtlSystolicArray* rtl() const { return rtl_.get(); }
+  const PeArrayTiming& timing() const { return *timing_; }
 
  private:
   const compiler::PeGeometry geom_;
@@ -46,7 +46,7 @@ class PeArray : public sc_core::sc_module {
   Scratchpad& spad_;
   AccumulatorBuffer& acc_;
   const SimClock& clock_;
-  std::unique_ptr<RtlSystolicArray> rtl_;
+  const std::unique_ptr<PeArrayTiming> timing_;
   std::int64_t macs_ = 0;
 };
 

@@ -15,7 +15,6 @@
 #include "base/error.h"
 #include "base/subprocess.h"
 #include "sim/npu.h"
-#include "sim/rtl_systolic_array.h"
 
 // libsystemc's own main() calls sc_main; npusim has its own main() and runs SystemC from
 // simulate(), so this one is never called.
@@ -52,18 +51,24 @@ void write_trace(const std::string& path, const compiler::CompiledModel& cm, con
   std::fclose(f);
 }
 
+// The PE timing variant can time the array (before any simulation starts).
+void check_pe_timing(const compiler::CompiledModel& cm, const SimOptions& o) {
+  if (!o.pe_timing) throw Error("simulation: no PE-array timing variant given");
+  o.pe_timing->check(cm.ctx.pe);
+}
+
 }  // namespace
 
 compiler::RunResult simulate_in_process(const compiler::CompiledModel& cm, const SimOptions& o) {
   if (sc_core::sc_get_status() != sc_core::SC_ELABORATION || sc_core::sc_time_stamp() != sc_core::SC_ZERO_TIME)
     throw Error("simulation: SystemC already ran in this process (it elaborates once per process; use simulate())");
-  if (o.rtl_pe) check_rtl_pe(cm);
+  check_pe_timing(cm, o);
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   sc_core::sc_set_time_resolution(1, sc_core::SC_FS);
   sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<TraceEvent> trace;
-  Npu npu("npu", cm, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace, o.rtl_pe);
+  Npu npu("npu", cm, *o.pe_timing, o.slice_cycles, o.schedule, o.trace_path.empty() ? nullptr : &trace);
   // Run in slices of simulated time; a simulation whose commands stop completing while events
   // keep coming is stopped and reported, so the simulator never hangs.
   const SimClock clock(cm.arch->cycle_ns());
@@ -86,10 +91,8 @@ compiler::RunResult simulate_in_process(const compiler::CompiledModel& cm, const
   return r;
 }
 
-void check_rtl_pe(const compiler::CompiledModel& cm) { RtlSystolicArray::check(cm.ctx.pe); }
-
 compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& o) {
-  if (o.rtl_pe) check_rtl_pe(cm);
+  check_pe_timing(cm, o);
   SpawnOptions so;
   so.stdout_to_stderr = true;  // stdout belongs to the parent's reports: whatever SystemC prints goes to stderr
   const ChildResult child = run_in_child(

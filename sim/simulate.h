@@ -6,12 +6,14 @@
 // runs its one simulation in place with simulate_in_process().
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/results.h"
 #include "compiler/schedule.h"
+#include "sim/pe_timing_model.h"
 
 namespace npusim::sim {
 
@@ -24,20 +26,17 @@ struct SimOptions {
   // Write a timeline of every command on every unit of every core to this file, in the Chrome
   // trace-event format (chrome://tracing, ui.perfetto.dev); times are in cycles (shown as us).
   std::string trace_path;
-  // Run every compute tile on the verilated PE array (validate/rtl) instead of the timing
-  // formula: the RTL's cycles time the array. Needs a verilated size (validate::rtl::verilated_shapes()).
-  bool rtl_pe = false;
+  // What times the PE arrays: the timing formula, or another variant (sim/pe_timing_model.h; the
+  // verilated RTL is validate::rtl::rtl_pe_timing(), chosen by driver/ for `--pe-model rtl`).
+  std::shared_ptr<const PeTimingModel> pe_timing = formula_pe_timing();
   // The run stops with a no-progress error when no command completes for this many million
   // simulated cycles while events continue.
   std::int64_t stall_slices = 1000;
 };
 
-// Throws Error unless `--pe-model rtl` can run `cm`: the build has the RTL and the PE array's
-// geometry was verilated. simulate() with rtl_pe checks the same before it starts.
-void check_rtl_pe(const compiler::CompiledModel& cm);
-
-// Simulates `cm`. Throws Error when the Schedule can never finish (naming the core, the command
-// and the simulated time) or the simulation fails.
+// Simulates `cm`. Throws Error when the PE timing variant cannot time `cm`'s array (checked before
+// the simulation starts), the Schedule can never finish (naming the core, the command and the
+// simulated time) or the simulation fails.
 compiler::RunResult simulate(const compiler::CompiledModel& cm, const SimOptions& options = {});
 
 // Simulates `cm` in this process, which must not have run SystemC before (throws Error if it

@@ -1,7 +1,8 @@
 // The verilated PE array (validate/rtl) against the PE-array timing formula (compiler/pe_timing)
 // and a reference GEMM: random int8 tiles over a grid of array sizes, tile shapes (remainders,
 // k far beyond the array, groups side by side), dataflows and settings. The results must equal
-// the reference bit for bit and the cycles the formula exactly.
+// the reference bit for bit and the cycles the formula exactly. And the RTL as the SystemC
+// model's PE-array timing (RTL in the loop).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +10,13 @@
 
 #include "base/error.h"
 #include "compiler/pe_timing.h"
+#include "arch/loader.h"
+#include "compiler/compile.h"
+#include "configs/embedded.h"
+#include "sim/simulate.h"
+#include "validate/rtl/pe_timing_rtl.h"
 #include "validate/rtl/systolic_array_rtl.h"
+#include "workloads/zoo.h"
 
 using namespace npusim;
 using arch::Dataflow;
@@ -139,6 +146,41 @@ TEST(RtlArrayErrors, UnverilatedSizeNamesTheAvailableOnes) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("verilated sizes: "), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("16x16"), std::string::npos) << e.what();
+  }
+}
+
+// The `rtl` variant of the SystemC model's PE-array timing (validate/rtl/pe_timing_rtl.h) inside a
+// simulation: every compute tile runs on the verilated array, and the run equals the formula's.
+TEST(RtlInTheLoop, TheRtlVariantTimesTheSimulationLikeTheFormula) {
+  auto a = arch::load_arch(find_arch_preset("edge-npu")->text, "edge-npu.yaml");
+  workloads::ModelParams p;
+  p.dtype = DType::Int8;
+  const compiler::CompiledModel cm = compiler::compile(workloads::load_model("gemm:40,36,70", p), a, {});
+  const compiler::RunResult formula = sim::simulate(cm);
+  sim::SimOptions o;
+  o.pe_timing = validate::rtl::rtl_pe_timing();
+  const compiler::RunResult rtl = sim::simulate(cm, o);
+  EXPECT_EQ(rtl.pe_model, "rtl");
+  EXPECT_EQ(formula.pe_model, "formula");
+  EXPECT_EQ(rtl.rtl_tiles, formula.layers[0].tiles);
+  EXPECT_GT(rtl.rtl_cycles, 0);
+  EXPECT_EQ(formula.rtl_tiles, 0);
+  EXPECT_EQ(rtl.total_cycles, formula.total_cycles);
+  ASSERT_EQ(rtl.layers.size(), formula.layers.size());
+  for (std::size_t i = 0; i < rtl.layers.size(); ++i) EXPECT_EQ(rtl.layers[i].compute_cycles, formula.layers[i].compute_cycles);
+}
+
+TEST(RtlInTheLoop, AnUnverilatedSizeIsRefusedBeforeTheSimulation) {
+  const std::vector<Override> size20 = {parse_override("core.pe_array.rows=20"), parse_override("core.pe_array.cols=20")};
+  auto a = arch::load_arch(find_arch_preset("edge-npu")->text, "edge-npu.yaml", size20);
+  const compiler::CompiledModel cm = compiler::compile(workloads::load_model("gemm:40,36,70", {}), a, {});
+  sim::SimOptions o;
+  o.pe_timing = validate::rtl::rtl_pe_timing();
+  try {
+    sim::simulate(cm, o);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no verilated 20x20 PE array"), std::string::npos) << e.what();
   }
 }
 

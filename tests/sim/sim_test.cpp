@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "arch/loader.h"
+#include "base/error.h"
 #include "compiler/results.h"
 #include "compiler/schedule.h"
 #include "configs/embedded.h"
@@ -101,6 +102,54 @@ TEST(SystemC, SingleTileOnAnIdleSystemIsTheFormulaPlusTheDmaLatencies) {
   auto r = sim::simulate(cm);
   EXPECT_EQ(r.total_cycles, load + compute + vector + store);
   EXPECT_EQ(r.layers[0].compute_cycles, compute);
+}
+
+// A PE-array timing variant of the test's own (sim/pe_timing_model.h): the formula plus a fixed
+// delay per tile, counting its tiles into rtl_tiles so the result shows it ran.
+class SlowerFormula final : public sim::PeTimingModel {
+ public:
+  static constexpr std::int64_t kExtra = 1000;
+  std::string_view name() const override { return "slower"; }
+  void check(const PeGeometry& g) const override {
+    if (g.rows != 16) throw npusim::Error("slower: 16 rows only");
+  }
+  std::unique_ptr<sim::PeArrayTiming> make(const PeGeometry& g, std::string) const override {
+    struct Timing final : sim::PeArrayTiming {
+      explicit Timing(const PeGeometry& geom) : g(geom) {}
+      std::int64_t tile_cycles(const Command& c, std::uint64_t, std::uint64_t) override {
+        ++tiles;
+        return pe_tile_timing(g, c.tm, c.tn, c.tk, c.tg).cycles + kExtra;
+      }
+      void add_counters(RunResult& r) const override { r.rtl_tiles += tiles; }
+      PeGeometry g;
+      std::int64_t tiles = 0;
+    };
+    return std::make_unique<Timing>(g);
+  }
+};
+
+TEST(SystemC, ThePeArrayIsTimedByTheChosenVariant) {
+  auto a = arch::load_arch(kIdleArch, "idle.yaml");
+  auto cm = build("gemm:16,16,16", a);
+  const RunResult f = sim::simulate(cm);
+  EXPECT_EQ(f.pe_model, "formula");
+  EXPECT_EQ(f.rtl_tiles, 0);
+  sim::SimOptions o;
+  o.pe_timing = std::make_shared<const SlowerFormula>();
+  const RunResult s = sim::simulate(cm, o);
+  EXPECT_EQ(s.pe_model, "slower");
+  EXPECT_EQ(s.rtl_tiles, 1);
+  EXPECT_EQ(s.layers[0].compute_cycles, f.layers[0].compute_cycles + SlowerFormula::kExtra);
+  EXPECT_EQ(s.total_cycles, f.total_cycles + SlowerFormula::kExtra);
+  // the variant's check runs before the simulation starts
+  const std::vector<Override> rows8 = {parse_override("core.pe_array.rows=8")};
+  auto other = build("gemm:16,16,16", arch::load_arch(kIdleArch, "idle.yaml", rows8));
+  try {
+    sim::simulate(other, o);
+    ADD_FAILURE() << "expected the variant's check to refuse 8 rows";
+  } catch (const npusim::Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("slower: 16 rows only"));
+  }
 }
 
 TEST(SystemC, ComputeBoundLayersAgreeWithTheAnalyticModelWithinOnePercent) {

@@ -1,7 +1,7 @@
 // The verilated PE array (validate/rtl/systolic_array.sv) as a C++ object: runs GEMM tiles on
 // real int8 data, cycle by cycle, and reports the results and the cycles they took. No SystemC:
-// the cycle-exact tests (tests/rtl) drive it directly and sim/rtl_systolic_array.h wraps it as
-// an sc_module for `npusim run --pe-model rtl`.
+// the cycle-exact tests (tests/rtl) drive it directly and pe_timing_rtl.h makes it the SystemC
+// model's PE-array timing for `npusim run --pe-model rtl`.
 //
 // The RTL's controller asks for operands by (fold, step); this driver plays the operand buffers
 // (the scratchpad side of the array) and the accumulator: it places the tile on the array
