@@ -28,7 +28,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
     -DCMAKE_CUDA_COMPILER="$nvcc"
 fi
 cmake --build "$build" -j"$(nproc)" --target npusim-gpu-bench
-bench="$build/harness/npusim-gpu-bench"
+bench="$build/harness/bench/npusim-gpu-bench"
 echo "run.sh: built in $(( $(date +%s) - t0 )) s"
 
 out=""

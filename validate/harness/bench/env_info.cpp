@@ -1,4 +1,4 @@
-#include "validate/harness/env_info.h"
+#include "validate/harness/bench/env_info.h"
 
 #include <dlfcn.h>
 

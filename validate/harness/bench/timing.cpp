@@ -1,4 +1,4 @@
-#include "validate/harness/timing.h"
+#include "validate/harness/bench/timing.h"
 
 #include <chrono>
 #include <stdexcept>

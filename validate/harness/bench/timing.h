@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "validate/harness/env_info.h"
+#include "validate/harness/bench/env_info.h"
 #include "validate/harness/stats.h"
 
 namespace npusim::validate::harness {
