@@ -1,0 +1,190 @@
+#include "tests/golden/golden.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace npusim::tests::golden {
+
+namespace {
+
+constexpr const char* kEngines[] = {"analytic", "systemc"};
+constexpr double kRelativeTolerance = 1e-9;
+
+// "stalls.dram" -> j["stalls"]["dram"]
+const nlohmann::json* at_path(const nlohmann::json& j, const std::string& path) {
+  const nlohmann::json* at = &j;
+  std::size_t from = 0;
+  while (true) {
+    const auto dot = path.find('.', from);
+    const std::string key = path.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
+    if (!at->is_object() || !at->contains(key)) return nullptr;
+    at = &(*at)[key];
+    if (dot == std::string::npos) return at;
+    from = dot + 1;
+  }
+}
+
+nlohmann::json stat(const nlohmann::json& j, const std::string& path, const std::string& where) {
+  const nlohmann::json* v = at_path(j, path);
+  if (!v || !v->is_number())
+    throw std::runtime_error(fmt::format("{}: npusim's JSON has no number '{}' (renamed? update tests/golden/golden.cpp "
+                                         "and regenerate)",
+                                         where, path));
+  return *v;
+}
+
+bool same(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.is_number_integer() && b.is_number_integer()) return a.get<std::int64_t>() == b.get<std::int64_t>();
+  if (!a.is_number() || !b.is_number()) return a == b;
+  const double x = a.get<double>(), y = b.get<double>();
+  return std::abs(x - y) <= kRelativeTolerance * std::max(std::abs(x), std::abs(y));
+}
+
+std::string change(const nlohmann::json& a, const nlohmann::json& b) {
+  std::string s = fmt::format("{} -> {}", a.dump(), b.dump());
+  if (a.is_number() && b.is_number() && a.get<double>() != 0)
+    s += fmt::format(" ({:+.3g}%)", 100.0 * (b.get<double>() - a.get<double>()) / std::abs(a.get<double>()));
+  return s;
+}
+
+}  // namespace
+
+std::string Run::args_text() const {
+  std::string s;
+  for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+std::vector<Run> parse_runs(const std::string& text) {
+  std::vector<Run> runs;
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    std::istringstream w(line);
+    Run r;
+    if (!(w >> r.id)) continue;
+    for (std::string a; w >> a;) r.args.push_back(a);
+    if (r.args.empty()) throw std::runtime_error(fmt::format("runs.txt:{}: run '{}' has no arguments", n, r.id));
+    for (const Run& o : runs)
+      if (o.id == r.id) throw std::runtime_error(fmt::format("runs.txt:{}: run '{}' appears twice", n, r.id));
+    runs.push_back(std::move(r));
+  }
+  if (runs.empty()) throw std::runtime_error("runs.txt: no runs");
+  return runs;
+}
+
+const std::vector<std::string>& layer_stats() {
+  static const std::vector<std::string> s = {
+      "cycles",          "compute_cycles",   "stalls.dram",     "stalls.interconnect", "stalls.sram_bank",
+      "stalls.sync",     "stalls.vector_unit", "dram_read_bytes", "dram_write_bytes",  "sram_read_bytes",
+      "sram_write_bytes", "accumulator_bytes", "noc_byte_hops",   "energy_pj"};
+  return s;
+}
+
+const std::vector<std::string>& total_stats() {
+  static const std::vector<std::string> s = {
+      "cycles",       "compute_cycles",  "stalls.dram",      "stalls.interconnect", "stalls.sram_bank",
+      "stalls.sync",  "stalls.vector_unit", "dram_read_bytes", "dram_write_bytes",  "sram_bytes",
+      "accumulator_bytes", "noc_byte_hops", "macs",           "energy_pj",         "energy.mac",
+      "energy.vector", "energy.sram",    "energy.accumulator", "energy.noc",        "energy.dram",
+      "energy.leakage"};
+  return s;
+}
+
+nlohmann::json pin(const Run& run, const nlohmann::json& out) {
+  nlohmann::json p = {{"args", run.args_text()}};
+  for (const char* engine : kEngines) {
+    const std::string where = fmt::format("{} {}", run.id, engine);
+    if (!out.contains(engine)) throw std::runtime_error(where + ": npusim's output has no result of this engine");
+    const nlohmann::json& r = out[engine];
+    nlohmann::json total = nlohmann::json::object();
+    for (const auto& s : total_stats()) total[s] = stat(r, "total." + s, where);
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : r.at("layers")) {
+      nlohmann::json row = nlohmann::json::array({l.at("name")});
+      for (const auto& s : layer_stats()) row.push_back(stat(l, s, where + " layer " + l.at("name").get<std::string>()));
+      layers.push_back(std::move(row));
+    }
+    p[engine] = {{"total", std::move(total)}, {"layers", std::move(layers)}};
+  }
+  return p;
+}
+
+std::string golden_text(const nlohmann::json& runs) {
+  nlohmann::json columns = nlohmann::json::array({"name"});
+  for (const auto& s : layer_stats()) columns.push_back(s);
+  std::string t = "{\n";
+  t += "  \"about\": \"npusim's golden whole-model numbers (docs/GOLDEN.md); generated by scripts/regen-golden.sh, "
+       "never edited by hand\",\n";
+  t += fmt::format("  \"layer_columns\": {},\n", columns.dump());
+  t += "  \"runs\": {";
+  bool first_run = true;
+  for (const auto& [id, p] : runs.items()) {
+    t += fmt::format("{}\n    {}: {{\n      \"args\": {}", first_run ? "" : ",", nlohmann::json(id).dump(), p.at("args").dump());
+    first_run = false;
+    for (const char* engine : kEngines) {
+      const auto& e = p.at(engine);
+      t += fmt::format(",\n      \"{}\": {{\n        \"total\": {},\n        \"layers\": [", engine, e.at("total").dump());
+      bool first = true;
+      for (const auto& row : e.at("layers")) {
+        t += fmt::format("{}\n          {}", first ? "" : ",", row.dump());
+        first = false;
+      }
+      t += "\n        ]\n      }";
+    }
+    t += "\n    }";
+  }
+  t += "\n  }\n}\n";
+  return t;
+}
+
+std::vector<std::string> differences(const std::string& id, const nlohmann::json& pinned, const nlohmann::json& now) {
+  std::vector<std::string> d;
+  if (pinned.value("args", "") != now.value("args", ""))
+    d.push_back(fmt::format("{}: pinned with the arguments '{}', runs.txt now says '{}'", id, pinned.value("args", ""),
+                            now.value("args", "")));
+  for (const char* engine : kEngines) {
+    const std::string where = fmt::format("{} {}", id, engine);
+    if (!pinned.contains(engine) || !now.contains(engine)) {
+      d.push_back(where + ": missing");
+      continue;
+    }
+    const auto& a = pinned[engine];
+    const auto& b = now[engine];
+    for (const auto& s : total_stats()) {
+      // the pinned totals are flat: {"stalls.dram": ...}
+      const nlohmann::json* x = a.at("total").contains(s) ? &a.at("total").at(s) : nullptr;
+      const nlohmann::json* y = b.at("total").contains(s) ? &b.at("total").at(s) : nullptr;
+      if (!x || !y)
+        d.push_back(fmt::format("{} total: {} {}", where, s, !x ? "not pinned" : "no longer produced"));
+      else if (!same(*x, *y))
+        d.push_back(fmt::format("{} total: {} {}", where, s, change(*x, *y)));
+    }
+    const auto& la = a.at("layers");
+    const auto& lb = b.at("layers");
+    if (la.size() != lb.size()) d.push_back(fmt::format("{}: {} layers -> {}", where, la.size(), lb.size()));
+    for (std::size_t i = 0; i < std::min(la.size(), lb.size()); ++i) {
+      const std::string name = la[i].at(0).get<std::string>();
+      if (lb[i].at(0) != la[i].at(0)) {
+        d.push_back(fmt::format("{} layer {}: '{}' -> '{}'", where, i, name, lb[i].at(0).get<std::string>()));
+        continue;
+      }
+      if (la[i].size() != lb[i].size()) {
+        d.push_back(fmt::format("{} layer {} '{}': {} columns -> {}", where, i, name, la[i].size(), lb[i].size()));
+        continue;
+      }
+      for (std::size_t c = 1; c < la[i].size(); ++c)
+        if (!same(la[i][c], lb[i][c]))
+          d.push_back(fmt::format("{} layer {} '{}': {} {}", where, i, name, layer_stats()[c - 1], change(la[i][c], lb[i][c])));
+    }
+  }
+  return d;
+}
+
+}  // namespace npusim::tests::golden
