@@ -14,6 +14,14 @@ std::string_view name_of(Dataflow d) {
   return "?";
 }
 
+std::string_view name_of(GpuGeneration g) {
+  switch (g) {
+    case GpuGeneration::Ampere: return "ampere";
+    case GpuGeneration::Hopper: return "hopper";
+  }
+  return "?";
+}
+
 std::string_view name_of(Topology t) {
   switch (t) {
     case Topology::Bus: return "bus";

@@ -25,6 +25,12 @@ std::string_view name_of(Dataflow d);  // "ws", "os", "is"
 enum class Topology : std::uint8_t { Bus, Crossbar, Mesh, Ring };
 std::string_view name_of(Topology t);
 
+// The GPU architecture generation: which instructions and schedules its library kernels use
+// (compiler/gpu_model.h). Ampere: warp-level mma.sync fed by cp.async; Hopper: warpgroup MMA
+// (wgmma) fed by TMA, thread-block clusters, persistent and stream-K tile schedulers.
+enum class GpuGeneration : std::uint8_t { Ampere, Hopper };
+std::string_view name_of(GpuGeneration g);
+
 // Classes of vector-unit operations, each with its own throughput.
 enum class VecClass : std::uint8_t {
   Elementwise,     // add, mul, max, compare, convert, relu: one op per element
@@ -128,6 +134,11 @@ struct GpuConfig {
   std::int32_t regs_per_sm = 0;       // 32-bit registers per SM
   std::int64_t smem_per_cta_bytes = 0;  // largest shared memory one CTA may opt in to
   double mma_sync_fraction = 0;       // of the tensor peak, sustained by the warp-level mma.sync path
+  GpuGeneration generation = GpuGeneration::Hopper;
+  double wgmma_fraction = 0;          // of the tensor peak, sustained by warpgroup MMA (0: none, Ampere)
+  double simt_fraction = 0;           // of the FP32 FMA peak (vector lanes), sustained by SIMT GEMMs
+  double dram_fraction = 0;           // of dram.bandwidth_gb_per_s, sustained by streaming kernels
+  double kernel_fixed_us = 0;         // device time every kernel takes besides its work
 };
 
 struct EnergyConfig {

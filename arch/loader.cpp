@@ -287,6 +287,14 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
       if (f.path.starts_with("gpu.")) ++total, g += w.leaves.count(f.path) ? 1 : 0;
     if (g > 0 && g < total) add("gpu", fmt::format("give every gpu key or none ({} of {} given)", g, total));
     cfg->gpu.enabled = g == total;
+    if (cfg->gpu.enabled) {
+      const bool hopper = cfg->gpu.generation == GpuGeneration::Hopper;
+      if (hopper && !(cfg->gpu.wgmma_fraction > 0))
+        add("gpu.wgmma_fraction", "must be above 0 on a hopper GPU (its library kernels run wgmma)");
+      if (!hopper && cfg->gpu.wgmma_fraction != 0)
+        add("gpu.wgmma_fraction", fmt::format("must be 0 on a {} GPU (it has no warpgroup MMA)",
+                                              name_of(cfg->gpu.generation)));
+    }
   }
 
   // Buffers must hold the smallest tile the mapper can issue.

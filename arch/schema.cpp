@@ -361,12 +361,51 @@ std::vector<Field> build_fields() {
                 1 << 20));
     add(at_most(above(opt(real("gpu.mma_sync_fraction", "",
                                "GPU only: the share of the tensor cores' peak (the PE array's MACs per cycle) "
-                               "that the warp-level mma.sync instruction sustains; the project's kernels use it, "
-                               "library kernels use the full rate. Set by the mma_sync_peak microbenchmark "
-                               "(npusim validate --calibrate).",
+                               "that the warp-level mma.sync instruction sustains: the project's kernels, and "
+                               "library kernels on ampere. Set by the mma_sync_peak microbenchmark (npusim "
+                               "validate --calibrate) or fitted on public measurements (npusim validate --fit).",
                                [](auto& c) -> auto& { return c.gpu.mma_sync_fraction; })),
                       0),
                 1));
+    {
+      Field f = choice("gpu.generation", {"ampere", "hopper"},
+                       "GPU only: the architecture generation, which sets the instructions and schedules of the "
+                       "library GEMM kernels the model predicts: ampere = warp-level mma.sync fed by cp.async, "
+                       "hopper = warpgroup MMA (wgmma) fed by TMA, thread-block clusters, persistent and "
+                       "stream-K tile schedulers (docs/VALIDATION.md).",
+                       [](auto& c) -> auto& { return c.gpu.generation; });
+      add(opt(std::move(f)));
+    }
+    add(at_most(at_least(opt(real("gpu.wgmma_fraction", "",
+                                  "GPU only: the share of the tensor cores' dense peak that a library kernel's "
+                                  "warpgroup MMA (wgmma) main loop sustains; 0 on a GPU without wgmma "
+                                  "(generation ampere), above 0 on hopper. Fitted on public measurements "
+                                  "(npusim validate --fit; docs/VALIDATION.md).",
+                                  [](auto& c) -> auto& { return c.gpu.wgmma_fraction; })),
+                         0),
+                1));
+    add(at_most(above(opt(real("gpu.simt_fraction", "",
+                               "GPU only: the share of the FP32 FMA peak (core.vector_unit.lanes FMAs per SM per "
+                               "clock) that a library SIMT GEMM (FP32 without tensor cores) sustains. Fitted on "
+                               "public measurements (npusim validate --fit).",
+                               [](auto& c) -> auto& { return c.gpu.simt_fraction; })),
+                      0),
+                1));
+    add(at_most(above(opt(real("gpu.dram_fraction", "",
+                               "GPU only: the share of dram.bandwidth_gb_per_s that streaming kernels sustain "
+                               "(elementwise, normalisation, the DRAM bound of GEMMs). Fitted on public "
+                               "measurements (npusim validate --fit).",
+                               [](auto& c) -> auto& { return c.gpu.dram_fraction; })),
+                      0),
+                1));
+    add(at_most(at_least(opt(real("gpu.kernel_fixed_us", "us",
+                                  "GPU only: device time every kernel takes besides its work (the grid's start on "
+                                  "the SMs, the set-up before the first load is issued, the drain after the last "
+                                  "store), as a kernel's measured device time shows it. Fitted on public "
+                                  "measurements (npusim validate --fit).",
+                                  [](auto& c) -> auto& { return c.gpu.kernel_fixed_us; })),
+                         0),
+                1e6));
   }
 
   // ---- energy (pJ) ----

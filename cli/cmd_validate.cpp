@@ -3,6 +3,7 @@
 // convolution of a model on a GPU description, and the model's time for it.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -26,6 +27,10 @@ struct ValidateOptions {
   std::string calibrate;  // micro.csv; "" = the one among the measurements, if any
   bool no_calibrate = false;
   double min_us = 0;
+  std::string split = "all";
+  std::vector<std::string> dtypes;
+  std::vector<std::string> fit;
+  std::string format = "text";
   std::string out = "npusim-validate";
 };
 
@@ -53,27 +58,51 @@ void run_validate(const ValidateOptions& o) {
   sets.insert(sets.end(), o.sets.begin(), o.sets.end());
   const auto a = driver::load_arch(arch, sets);
   const compiler::GpuParams g = compiler::GpuParams::from(*a);
-  const validate::compare::Comparison c = validate::compare::compare(ms, g, o.min_us);
+  check_choice("--format", o.format, {"text", "json"});
+  validate::compare::CompareOptions co;
+  co.min_us = o.min_us;
+  co.dtypes = o.dtypes;
+  const auto split = validate::compare::parse_split(o.split);
+  if (!split) throw Error(fmt::format("--split: '{}' is not one of all, calibration, test", o.split));
+  co.split = *split;
 
-  if (!cal.notes.empty()) {
-    fmt::print("calibration from the microbenchmarks (micro.csv):\n");
-    for (const auto& n : cal.notes) fmt::print("  {}\n", n);
-    fmt::print("\n");
-  } else if (!o.no_calibrate) {
-    fmt::print("no calibration microbenchmarks (micro.csv): the description's figures as they stand\n\n");
+  if (!o.fit.empty()) {  // fit global parameters on the calibration split, report, stop
+    const validate::compare::FitResult f = validate::compare::fit(ms, g, o.fit, co);
+    fmt::print("fitted on {} calibration rows of {} (MAPE {:.2f}% -> {:.2f}%):\n", f.rows, a->name, f.mape_before,
+               f.mape_after);
+    for (const auto& [key, value] : f.values) fmt::print("  {} = {:.4g}\n", key, value);
+    fmt::print("as overrides: --set {}\n", fmt::join(f.overrides(), " --set "));
+    return;
   }
-  fmt::print("{}", validate::compare::report_text(c, a->name, o.min_us));
-  if (!ms.skipped.empty()) fmt::print("{} rows skipped (not verified or not timed)\n", ms.skipped.size());
+  const validate::compare::Comparison c = validate::compare::compare(ms, g, co);
 
+  if (o.format == "json") {
+    fmt::print("{}", validate::compare::report_json(c, a->name, co));
+  } else {
+    if (!cal.notes.empty()) {
+      fmt::print("calibration from the microbenchmarks (micro.csv):\n");
+      for (const auto& n : cal.notes) fmt::print("  {}\n", n);
+      fmt::print("\n");
+    } else if (!o.no_calibrate && std::any_of(ms.rows.begin(), ms.rows.end(),
+                                              [](const auto& r) { return r.origin == "harness"; })) {
+      fmt::print("no calibration microbenchmarks (micro.csv): the description's figures as they stand\n\n");
+    }
+    fmt::print("{}", validate::compare::report_text(c, a->name, co));
+    if (!ms.skipped.empty()) fmt::print("{} rows skipped (not verified or not timed)\n", ms.skipped.size());
+  }
+
+  if (o.out.empty()) return;
   const std::filesystem::path dir(o.out);
   std::filesystem::create_directories(dir);
   write_text_file(dir / "scatter.svg",
-             validate::compare::scatter_svg(c, fmt::format("{}: predicted vs measured kernel time ({} kernels)", a->name,
-                                                    c.entries.size())));
+                  validate::compare::scatter_svg(c, fmt::format("{}: predicted vs measured kernel time ({} kernels)",
+                                                                a->name, c.entries.size())));
   write_text_file(dir / "residuals.csv", validate::compare::residuals_csv(c));
-  write_text_file(dir / "report.txt", validate::compare::report_text(c, a->name, o.min_us));
-  fmt::print("wrote {}, {} and {}\n", (dir / "scatter.svg").string(), (dir / "residuals.csv").string(),
-             (dir / "report.txt").string());
+  write_text_file(dir / "report.txt", validate::compare::report_text(c, a->name, co));
+  write_text_file(dir / "report.json", validate::compare::report_json(c, a->name, co));
+  if (o.format == "text")
+    fmt::print("wrote {}, {}, {} and {}\n", (dir / "scatter.svg").string(), (dir / "residuals.csv").string(),
+               (dir / "report.txt").string(), (dir / "report.json").string());
 }
 
 // The GEMM problem (or convolution) of a lowered layer, as the project's GPU kernels run it.
@@ -105,17 +134,28 @@ GpuProblem gpu_problem(const compiler::Layer& L) {
 void register_validate_commands(CLI::App& app) {
   auto o = std::make_shared<ValidateOptions>();
   CLI::App* v = app.add_subcommand(
-      "validate", "Compare GPU measurements (validate/data/<gpu>/) with the GPU kernel model's predictions");
+      "validate", "Compare GPU measurements (validate/data/) with the GPU kernel model's predictions");
   v->add_option("--measurements", o->measurements,
-                "A measurement folder (validate/data/<gpu>/) or CSV file (gemm.csv, cublas.csv, conv.csv); repeatable")
+                "A measurement folder or CSV file: the harness's (validate/data/<gpu>/: gemm.csv, cublas.csv, "
+                "conv.csv) or a generic public table (validate/data/public/README.md); repeatable")
       ->required();
-  v->add_option("--arch", o->arch, "The GPU's description, e.g. h100_sxm or h200 [default: from env.csv]");
+  v->add_option("--arch", o->arch, "The GPU's description, e.g. h100_sxm, h200, a100_sxm [default: from env.csv]");
   v->add_option("--set", o->sets, "Override a key of the description (after calibration)");
   v->add_option("--calibrate", o->calibrate,
                 "micro.csv to calibrate from [default: the one among the measurements]");
   v->add_flag("--no-calibrate", o->no_calibrate, "Use the description's figures as they stand");
   v->add_option("--min-us", o->min_us, "Only kernels that took at least this long")->capture_default_str();
-  v->add_option("--out", o->out, "Folder for scatter.svg, residuals.csv and report.txt")->capture_default_str();
+  v->add_option("--split", o->split,
+                "Rows: all, or the calibration or test side of the fixed split (docs/VALIDATION.md)")
+      ->capture_default_str();
+  v->add_option("--dtype", o->dtypes, "Only rows of this datatype (bf16, fp16, tf32, fp32, fp8); repeatable");
+  v->add_option("--fit", o->fit,
+                "Fit these global parameters on the calibration split and print them: gpu.wgmma_fraction, "
+                "gpu.mma_sync_fraction, gpu.simt_fraction, gpu.dram_fraction, gpu.kernel_fixed_us")
+      ->delimiter(',');
+  v->add_option("--format", o->format, "text or json (the statistics only; stable keys)")->capture_default_str();
+  v->add_option("--out", o->out, "Folder for scatter.svg, residuals.csv, report.txt and report.json (\"\" for none)")
+      ->capture_default_str();
   v->callback([o] { run_validate(*o); });
 
   auto m = std::make_shared<ModelOptions>();

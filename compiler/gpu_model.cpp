@@ -35,6 +35,16 @@ GpuParams GpuParams::from(const arch::ArchConfig& a) {
   g.limits.max_threads_per_sm = a.gpu.max_threads_per_sm;
   g.limits.max_ctas_per_sm = a.gpu.max_ctas_per_sm;
   g.limits.regs_per_sm = a.gpu.regs_per_sm;
+  g.generation = a.gpu.generation;
+  g.wgmma_fraction = a.gpu.wgmma_fraction;
+  g.simt_fraction = a.gpu.simt_fraction;
+  g.dram_fraction = a.gpu.dram_fraction;
+  g.kernel_fixed_s = a.gpu.kernel_fixed_us * 1e-6;
+  g.fp32_lanes_per_sm = a.core.vector_unit.lanes;
+  g.sfu_per_cycle_per_sm = a.core.vector_unit.lanes *
+                           a.core.vector_unit.ops_per_lane_per_cycle[static_cast<std::size_t>(arch::VecClass::Transcendental)];
+  g.smem_bytes_per_cycle_per_sm = double(a.core.scratchpad.banks) * a.core.scratchpad.bank_bytes_per_cycle;
+  g.l2_latency_s = a.interconnect.hop_latency_cycles / g.clock_hz;
   return g;
 }
 
@@ -239,7 +249,12 @@ KernelPrediction predict_im2col_gemm(const GpuParams& g, const ConvProblem& p, c
 }
 
 double roofline_seconds(const GpuParams& g, double flops, double bytes, DType dtype) {
-  const double peak = 2.0 * g.macs_per_cycle_per_sm[index_of(dtype)] * double(g.sms) * g.clock_hz;
+  // the tensor cores' dense peak; FP32 without tensor cores: the FP32 lanes' FMA peak
+  const double macs = g.macs_per_cycle_per_sm[index_of(dtype)] > 0 ? g.macs_per_cycle_per_sm[index_of(dtype)]
+                      : dtype == DType::Fp32                        ? g.fp32_lanes_per_sm
+                                                                    : 0.0;
+  if (!(macs > 0)) throw Error(fmt::format("GPU model: no {} peak on this GPU", name_of(dtype)));
+  const double peak = 2.0 * macs * double(g.sms) * g.clock_hz;
   return std::max(flops / peak, bytes / g.dram_bytes_per_s);
 }
 

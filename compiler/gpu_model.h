@@ -1,12 +1,28 @@
-// The GPU kernel model: the time of one GEMM or implicit-GEMM convolution kernel running a given
-// plan (compiler/gpu_tiling.h) on a GPU described in npusim's schema (configs/arch/h100_sxm.yaml:
-// the SMs as cores, their tensor cores as the PE array, shared memory as the scratchpad, and the
-// `gpu` block for what an NPU lacks). Pure C++, no SystemC. docs/VALIDATION.md derives it.
+// The GPU kernel model: the time of GEMM, convolution, attention and memory-bound kernels on a GPU
+// described in npusim's schema (configs/arch/h100_sxm.yaml, h200.yaml, a100_sxm.yaml: the SMs as
+// cores, their tensor cores as the PE array, shared memory as the scratchpad, and the `gpu` block
+// for what an NPU lacks). Pure C++, no SystemC. docs/VALIDATION.md derives it and reports its
+// errors against public measurements.
 //
-// The kernel is launched (gpu.launch_overhead_us), then its CTAs run in waves: the hardware hands
-// CTAs to SMs in block-index order, ctas_per_sm at a time per SM, so wave w holds CTAs
-// [w * slots, (w + 1) * slots) with slots = SMs x ctas_per_sm, spread round-robin over the SMs.
-// A wave lasts the longest of
+// The API other modules use (shapes and a datatype in, seconds out):
+//   GpuParams::from(arch)                  the GPU's figures, from a validated description
+//   predict_library_gemm(g, GemmProblem)  a cuBLAS-class library GEMM (batched or not)
+//   predict_attention(g, AttentionProblem) FlashAttention-style attention, prefill or decode
+//   predict_memory_op(g, MemoryOp)         elementwise, RMSNorm, LayerNorm, softmax
+// Each returns a prediction whose `seconds` is the kernel's time (Timer::Kernel: the device time
+// of the kernel; Timer::Events adds the launch, as CUDA events around one launch see it).
+//
+// Two kinds of GEMM kernels are modelled:
+//  - the project's own mma.sync kernels (validate/kernels), running the plan of
+//    compiler/gpu_tiling.h: predict_gemm / predict_conv below, described next;
+//  - library kernels (predict_library_gemm): the kernel a library picks among its tile shapes,
+//    clusters and tile schedules, on Hopper warpgroup MMA (wgmma) fed by TMA, on Ampere mma.sync
+//    fed by cp.async, and SIMT FFMA kernels for FP32 without tensor cores.
+//
+// The project's kernels: the kernel is launched (gpu.launch_overhead_us), then its CTAs run in
+// waves: the hardware hands CTAs to SMs in block-index order, ctas_per_sm at a time per SM, so
+// wave w holds CTAs [w * slots, (w + 1) * slots) with slots = SMs x ctas_per_sm, spread
+// round-robin over the SMs. A wave lasts the longest of
 //   - its busiest SM's MACs (whole tiles, padding included) at that SM's tensor rate (the PE
 //     array's MACs per cycle at the clock, times gpu.mma_sync_fraction for the project's
 //     mma.sync kernels);
@@ -21,7 +37,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "arch/arch_config.h"
 #include "compiler/gpu_tiling.h"
@@ -38,6 +57,15 @@ struct GpuParams {
   double l2_bytes = 0, l2_bytes_per_s = 0;
   double launch_s = 0;
   compiler::GpuLimits limits;  // for compiler::choose_plan
+  arch::GpuGeneration generation = arch::GpuGeneration::Hopper;
+  double wgmma_fraction = 0;       // share of the tensor peak wgmma sustains (0: no wgmma)
+  double simt_fraction = 0;        // share of the FP32 FMA peak SIMT GEMMs sustain
+  double dram_fraction = 0;        // share of the DRAM bandwidth streaming kernels sustain
+  double fp32_lanes_per_sm = 0;    // FP32 FMA lanes (core.vector_unit.lanes)
+  double sfu_per_cycle_per_sm = 0;  // transcendental results per clock per SM
+  double smem_bytes_per_cycle_per_sm = 0;  // shared-memory bandwidth (banks x bank width)
+  double l2_latency_s = 0;         // an L2 hit (interconnect.hop_latency_cycles)
+  double kernel_fixed_s = 0;       // device time every kernel pays besides its work
 
   // Throws Error when `a` has no gpu block.
   static GpuParams from(const arch::ArchConfig& a);
@@ -89,5 +117,120 @@ KernelPrediction predict_im2col_gemm(const GpuParams& g, const ConvProblem& p, c
 double roofline_seconds(const GpuParams& g, double flops, double bytes, DType dtype);
 double roofline_gemm(const GpuParams& g, const GemmProblem& p);
 double roofline_conv(const GpuParams& g, const ConvProblem& p);
+
+// ---- library kernels -------------------------------------------------------------------------
+
+// The instruction a kernel's main loop multiplies with.
+enum class MmaKind : std::uint8_t {
+  Wgmma,    // Hopper warpgroup MMA, operands from shared memory filled by TMA
+  MmaSync,  // warp-level mma.sync (Ampere, and sm80 kernels on Hopper), fed by cp.async
+  Simt,     // FP32 fused multiply-adds on the CUDA cores (FP32 without tensor cores)
+};
+std::string_view name_of(MmaKind k);
+
+// How a kernel's work units (tile x k range) reach the SMs.
+enum class TileSchedule : std::uint8_t {
+  DataParallel,  // one unit per output tile
+  SplitK,        // `split` units per tile over k, then a reduction of fp32 partials
+  StreamK,       // full waves tile by tile, the last partial wave's k iterations spread over all SMs
+};
+std::string_view name_of(TileSchedule s);
+
+// How a measured time was taken.
+enum class Timer : std::uint8_t {
+  Kernel,  // the kernel's device time (CUPTI, Nsight): no launch
+  Events,  // CUDA events around one launch: the launch overhead included
+};
+
+// One library GEMM kernel: what a cuBLAS/CUTLASS kernel name records.
+struct LibraryKernel {
+  MmaKind kind = MmaKind::Wgmma;
+  int bm = 0, bn = 0, bk = 0;    // CTA tile
+  int stages = 0;                // operand pipeline depth
+  int warps_m = 1, warps_n = 1;  // mma.sync: warp grid; wgmma: consumer warpgroups along m
+  int cluster_m = 1, cluster_n = 1;  // Hopper: CTAs of a cluster share A (along n) or B (along m) by multicast
+  int threads = 0;
+  int ctas_per_sm = 1;           // resident CTAs per SM (shared memory, registers, threads)
+  bool persistent = false;       // one CTA per SM loops over the tiles (Hopper tile scheduler)
+  TileSchedule schedule = TileSchedule::DataParallel;
+  int split = 1;                 // SplitK: units per tile
+  std::string name() const;      // e.g. "wgmma 128x256x64 s4 c2x1 persistent stream-k"
+};
+
+struct LibraryGemmPrediction {
+  double seconds = 0;       // launch (Timer::Events), the kernel, a split-K reduction
+  LibraryKernel kernel;     // the kernel the library runs
+  double sm_s = 0;          // the busiest SM: main loops plus exposed prologues and epilogues
+  double main_s = 0;        //   of which main loops
+  double dram_s = 0;        // the DRAM bound: bytes that miss the L2 and the result, at the sustained bandwidth
+  double reduce_s = 0;      // split-K: the partial sums' reduction
+  double launch_s = 0;
+  double dram_bytes = 0;
+  std::int64_t tiles = 0, units = 0;
+  double waves = 0;         // units / SMs (persistent) or units / (SMs x CTAs per SM)
+  std::string bound;        // what bounds a main-loop iteration or the kernel: tensor, l2, smem, latency, dram
+};
+
+// The kernels a library offers for `dtype` on this GPU: wgmma tiles with clusters and
+// persistent, split-K and stream-K schedules on Hopper; mma.sync tiles with split-K on Ampere;
+// SIMT tiles for fp32 (TF32 off) on both. Throws Error for a datatype the GPU cannot multiply.
+std::vector<LibraryKernel> library_kernels(const GpuParams& g, DType dtype);
+
+// The time of one library kernel on problem `p` (docs/VALIDATION.md, "Library GEMM model").
+LibraryGemmPrediction time_library_kernel(const GpuParams& g, const GemmProblem& p, const LibraryKernel& k,
+                                          Timer timer = Timer::Kernel);
+
+// A library GEMM: the fastest of library_kernels() for the problem (a heuristic or autotuner that
+// picks well), C (m x n) = A (m x k) B (k x n), `batch` independent products in one launch.
+LibraryGemmPrediction predict_library_gemm(const GpuParams& g, const GemmProblem& p, Timer timer = Timer::Kernel);
+
+// ---- memory-bound kernels and attention ------------------------------------------------------
+
+enum class MemoryOpKind : std::uint8_t {
+  Elementwise,  // `inputs` tensors of rows x cols in, one out
+  RmsNorm,      // per row: sum of squares, scale (a weight vector)
+  LayerNorm,    // per row: mean and variance, scale and shift
+  Softmax,      // per row: max, exponentials, sum, scale
+};
+std::string_view name_of(MemoryOpKind k);
+std::optional<MemoryOpKind> parse_memory_op(std::string_view s);
+
+struct MemoryOp {
+  MemoryOpKind kind = MemoryOpKind::Elementwise;
+  std::int64_t rows = 0, cols = 0;
+  int inputs = 1;
+  DType dtype = DType::Bf16;
+  double bytes() const;  // compulsory DRAM traffic: inputs read once, the output written once
+};
+
+struct MemoryOpPrediction {
+  double seconds = 0, launch_s = 0, dram_s = 0, compute_s = 0, latency_s = 0;
+  double bytes = 0;
+  std::string bound;  // "dram", "compute" or "latency"
+};
+
+// A streaming kernel: the DRAM traffic at the sustained bandwidth (gpu.dram_fraction), bounded by
+// the bytes the resident CTAs keep in flight (a row per CTA for the row-wise kernels), its
+// arithmetic on the CUDA cores and special-function units, plus the DRAM latency once.
+MemoryOpPrediction predict_memory_op(const GpuParams& g, const MemoryOp& op, Timer timer = Timer::Kernel);
+
+// FlashAttention-style fused attention: softmax(Q K^T / sqrt(d)) V without materialising the
+// scores. Prefill: seq_q query rows per sequence; decode: seq_q = 1 (one new token per sequence,
+// the KV cache read once). Grouped-query attention: kv_heads < heads.
+struct AttentionProblem {
+  std::int64_t batch = 1, heads = 1, kv_heads = 1, seq_q = 1, seq_kv = 1, head_dim = 128;
+  bool causal = false;
+  DType dtype = DType::Bf16;
+  double flops() const;  // the two matmuls' 4 b h s_q s_kv d (about halved when causal)
+};
+
+struct AttentionPrediction {
+  double seconds = 0, launch_s = 0, sm_s = 0, mma_s = 0, exp_s = 0, dram_s = 0;
+  double dram_bytes = 0;
+  std::int64_t ctas = 0, kv_splits = 1;
+  std::string bound;  // "tensor", "exp", "dram" or "latency"
+};
+
+AttentionPrediction predict_attention(const GpuParams& g, const AttentionProblem& p, Timer timer = Timer::Kernel);
 
 }  // namespace npusim::compiler
