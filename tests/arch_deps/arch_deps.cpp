@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -21,6 +22,61 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return "";
   const auto e = s.find_last_not_of(" \t\r");
   return std::string(s.substr(b, e - b + 1));
+}
+
+bool is_name_char(char c, bool dots) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (dots && (c == '.' || c == '+' || c == '-'));
+}
+
+struct TargetEntry {
+  std::string name;
+  bool planned = false;
+  std::string condition;  // "with COND" -> COND
+};
+
+// NAME, `NAME`, NAME (planned) or NAME (with CONDITION)
+std::optional<TargetEntry> parse_target_entry(std::string_view entry) {
+  std::size_t i = 0;
+  const bool ticked = i < entry.size() && entry[i] == '`';
+  if (ticked) ++i;
+  const std::size_t name_begin = i;
+  while (i < entry.size() && is_name_char(entry[i], true)) ++i;
+  TargetEntry t;
+  t.name = std::string(entry.substr(name_begin, i - name_begin));
+  if (t.name.empty()) return std::nullopt;
+  if (ticked) {
+    if (i >= entry.size() || entry[i] != '`') return std::nullopt;
+    ++i;
+  }
+  const std::string rest = trim(entry.substr(i));
+  if (rest.empty()) return t;
+  if (rest.front() != '(' || rest.back() != ')') return std::nullopt;
+  const std::string inner = rest.substr(1, rest.size() - 2);
+  if (inner == "planned") {
+    t.planned = true;
+    return t;
+  }
+  const std::string with = "with ";
+  if (inner.rfind(with, 0) != 0) return std::nullopt;
+  t.condition = inner.substr(with.size());
+  if (t.condition.empty()) return std::nullopt;
+  for (char c : t.condition)
+    if (!is_name_char(c, false)) return std::nullopt;
+  return t;
+}
+
+// `  #  include "x/y.h"` -> x/y.h
+std::optional<std::string> quoted_include(std::string_view line) {
+  std::size_t i = line.find_first_not_of(" \t");
+  if (i == std::string_view::npos || line[i] != '#') return std::nullopt;
+  i = line.find_first_not_of(" \t", i + 1);
+  const std::string_view kw = "include";
+  if (i == std::string_view::npos || line.substr(i, kw.size()) != kw) return std::nullopt;
+  i = line.find_first_not_of(" \t", i + kw.size());
+  if (i == std::string_view::npos || line[i] != '"') return std::nullopt;
+  const std::size_t close = line.find('"', i + 1);
+  if (close == std::string_view::npos || close == i + 1) return std::nullopt;
+  return std::string(line.substr(i + 1, close - i - 1));
 }
 
 // `sim/` -> sim
@@ -80,9 +136,10 @@ Place place_of(const Table& table, const TargetGraph& graph, const std::string& 
 // $<LINK_ONLY:x> -> x; CMake's cross-directory markers (::@...) -> ""
 std::string link_name(const std::string& entry) {
   if (entry.rfind("::@", 0) == 0) return "";
-  static const std::regex link_only(R"(^\$<LINK_ONLY:([^>]+)>$)");
-  std::smatch m;
-  if (std::regex_match(entry, m, link_only)) return m[1];
+  const std::string prefix = "$<LINK_ONLY:";
+  if (entry.rfind(prefix, 0) == 0 && entry.size() > prefix.size() + 1 && entry.back() == '>' &&
+      entry.find('>') == entry.size() - 1)
+    return entry.substr(prefix.size(), entry.size() - prefix.size() - 1);
   return entry;
 }
 
@@ -145,14 +202,13 @@ Table parse_table(const std::string& markdown) {
     r.line = n;
     r.folder = folder_name(c[std::size_t(c_folder)]);
     for (const std::string& entry : split(c[std::size_t(c_target)], ',')) {
-      static const std::regex target(R"(^`?([A-Za-z0-9_.+-]+)`?\s*(?:\((planned|with ([A-Za-z0-9_]+))\))?$)");
-      std::smatch m;
-      if (!std::regex_match(entry, m, target))
+      const std::optional<TargetEntry> t = parse_target_entry(entry);
+      if (!t)
         throw std::runtime_error(fmt::format("line {}: target '{}': expected NAME, NAME (with CONDITION) or NAME (planned)",
                                              n, entry));
-      r.targets.push_back(m[1]);
-      if (m[2] == "planned") r.planned = true;
-      if (m[3].matched) r.only_with[m[1]] = m[3];
+      r.targets.push_back(t->name);
+      if (t->planned) r.planned = true;
+      if (!t->condition.empty()) r.only_with[t->name] = t->condition;
     }
     const std::string deps = trim(c[std::size_t(c_deps)]);
     if (deps == "everything above") {
@@ -270,7 +326,6 @@ std::vector<std::string> check_links(const Table& table, const TargetGraph& grap
 
 std::vector<std::string> check_includes(const Table& table, const std::vector<Source>& sources) {
   std::vector<std::string> problems;
-  static const std::regex include(R"(^\s*#\s*include\s*"([^"]+)\")");
   for (const Source& s : sources) {
     const Row* row = table.row_of_path(s.path);
     if (!row || row->planned) continue;
@@ -279,9 +334,9 @@ std::vector<std::string> check_includes(const Table& table, const std::vector<So
     int n = 0;
     while (std::getline(in, line)) {
       ++n;
-      std::smatch m;
-      if (!std::regex_search(line, m, include)) continue;
-      const std::string path = m[1];
+      const std::optional<std::string> quoted = quoted_include(line);
+      if (!quoted) continue;
+      const std::string path = *quoted;
       if (path.find('/') == std::string::npos) continue;  // generated or local headers
       std::string folder;
       if (starts_with_folder(path, std::string(kThirdParty)))
