@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <set>
 
 #include "base/error.h"
 #include "compiler/stats.h"
@@ -144,6 +145,14 @@ ResultsDb::ResultsDb(const std::string& path, bool create) : path_(path) {
             "PRIMARY KEY (config_hash, workload, engine)";
     exec("BEGIN IMMEDIATE");
     exec(fmt::format("CREATE TABLE IF NOT EXISTS results ({})", cols));
+    {  // a metric added to the stat table since the database was made: its column, NULL in older rows
+      std::set<std::string> have;
+      Stmt info(db_, "PRAGMA table_info(results)");
+      while (info.step()) have.insert(info.text(1));
+      for (const auto& m : compiler::metric_catalog())
+        if (!have.count(m.name))
+          exec(fmt::format("ALTER TABLE results ADD COLUMN {} {}", m.name, m.integer ? "INTEGER" : "REAL"));
+    }
     exec("CREATE TABLE IF NOT EXISTS sweeps (spec_hash TEXT PRIMARY KEY, name TEXT NOT NULL, source TEXT, "
          "spec TEXT NOT NULL, engine TEXT NOT NULL, axes TEXT NOT NULL, objectives TEXT NOT NULL, "
          "points INTEGER, skipped INTEGER, tasks INTEGER, started_at TEXT)");

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -74,6 +75,25 @@ TEST(ResultsDb, RowsRoundTripWithEveryColumn) {
   EXPECT_EQ(x.result, r.result);
   EXPECT_EQ(x.host, "h");
   EXPECT_EQ(db.rows(filter())[0].result, "");
+}
+
+// A database made before a metric was added to the stat table gets its column on opening.
+TEST(ResultsDb, AMetricAddedSinceTheDatabaseWasMadeGetsItsColumn) {
+  TempDir t;
+  const std::string path = t.file("old.db");
+  { ResultsDb db(path); EXPECT_TRUE(db.put(row("00000000000000aa", "mlp/b1", "done"))); }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "ALTER TABLE results DROP COLUMN power_w", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  ResultsDb db(path, false);
+  ResultRow r = row("00000000000000bb", "mlp/b1", "done");
+  r.metrics["power_w"] = 2.5;
+  EXPECT_TRUE(db.put(r));
+  const auto rows = db.rows(filter());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_FALSE(rows[0].metric("power_w").has_value());  // older rows: NULL
+  EXPECT_EQ(*rows[1].metric("power_w"), 2.5);
 }
 
 TEST(ResultsDb, DoneRowsAreNeverOverwrittenFailedRowsAreRetried) {
