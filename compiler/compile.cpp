@@ -7,40 +7,31 @@
 
 #include "base/checked.h"
 #include "base/error.h"
+#include "compiler/mapping_cache.h"
 
 namespace npusim::compiler {
 
 namespace {
 
-// Layers with the same signature have the same mapping space and cost.
-std::string signature(const Layer& L, const MapRequest& r) {
-  std::string s = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", static_cast<int>(L.cls),
-                              static_cast<int>(L.op), L.G, L.M, L.N, L.K, L.a_bytes, L.b_bytes, L.out_bytes,
-                              L.side_per_elem_bytes, L.side_once_bytes, L.rows, L.row_elems, L.whole_rows,
-                              L.in_row_bytes, L.in_once_bytes, r.a_on_chip, r.out_on_chip);
-  for (std::size_t i = 0; i < L.ops_per_elem.size(); ++i) s += fmt::format("|{},{}", L.ops_per_elem[i], L.ops_per_row[i]);
-  if (L.conv) {
-    const auto& c = *L.conv;
-    s += fmt::format("|c{},{},{},{},{},{},{},{},{},{},{},{},{},{}", c.batch, c.in_h, c.in_w, c.out_h, c.out_w, c.kh, c.kw,
-                     c.stride_h, c.stride_w, c.pad_top, c.pad_left, c.dil_h, c.dil_w, c.channels);
-  }
-  return s;
-}
-
+// Layers with the same signature (mapping_signature) have the same mapping space and cost: one
+// search each per compile. With a MappingCache, searches reuse what searches of other compiles
+// learned on architectures that differ only in buffer capacities.
 struct Mapper {
   const CostContext& ctx;
   Objective objective;
+  MappingCache* across = nullptr;
+  std::string arch_key;  // MappingCache::arch_key(ctx), with `across`
   std::map<std::string, MapResult> cache;
 
   std::optional<MapResult> map(const Layer& L, bool a_on_chip, bool out_on_chip) {
     MapRequest req{a_on_chip, out_on_chip, objective};
-    std::string key = signature(L, req);
+    std::string key = mapping_signature(L, a_on_chip, out_on_chip);
     if (auto it = cache.find(key); it != cache.end()) {
       MapResult r = it->second;
       r.evaluated = 0;
       return r;
     }
-    auto r = search_mapping(ctx, L, req);
+    auto r = search_mapping(ctx, L, req, across ? &across->memo(arch_key, L, a_on_chip, out_on_chip) : nullptr);
     if (r) cache.emplace(std::move(key), *r);
     return r;
   }
@@ -135,7 +126,7 @@ void apply_inter_layer_reuse(CompiledModel& cm, Mapper& mapper) {
 }  // namespace
 
 CompiledModel compile(workloads::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt, std::int64_t batch,
-                      std::int64_t tokens) {
+                      std::int64_t tokens, MappingCache* mappings) {
   CostContext ctx = CostContext::make(arch, g.dtype());
   ctx.ideal_memory = opt.ideal_memory;
   CompiledModel cm{std::move(g), arch, std::move(ctx), opt, batch, tokens, {}, {}};
@@ -150,7 +141,7 @@ CompiledModel compile(workloads::Graph g, arch::ArchConfigPtr arch, const Compil
                             arch->dram.capacity_gib));
 
   cm.lowered = lower(cm.graph);
-  Mapper mapper{cm.ctx, opt.objective, {}};
+  Mapper mapper{cm.ctx, opt.objective, mappings, mappings ? MappingCache::arch_key(cm.ctx) : std::string(), {}};
   for (const Layer& L : cm.lowered.layers) {
     auto r = mapper.map(L, false, false);
     if (!r) no_fit(cm.ctx, L);

@@ -44,9 +44,12 @@ struct CompiledModel {
   ModelTotals totals() const;
 };
 
+class MappingCache;
+
 // Compiles `g` for `arch`. Throws Error when a layer fits no mapping (naming the layer, the
-// smallest buffer it needs and what the architecture has).
+// smallest buffer it needs and what the architecture has). `mappings`: searches remembered across
+// compiles (compiler/mapping_cache.h); the result is the same with or without.
 CompiledModel compile(workloads::Graph g, arch::ArchConfigPtr arch, const CompileOptions& opt = {}, std::int64_t batch = 1,
-                      std::int64_t tokens = 0);
+                      std::int64_t tokens = 0, MappingCache* mappings = nullptr);
 
 }  // namespace npusim::compiler

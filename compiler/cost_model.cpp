@@ -248,15 +248,15 @@ std::int64_t vector_cycles(const arch::VectorUnitConfig& vu, const Layer& L, std
   return vector_command_cycles(vu, ops);
 }
 
-bool fits(const CostContext& ctx, const BufferPlan& b) {
-  if (ctx.ideal_memory) return true;
-  const auto& sp = ctx.arch->core.scratchpad;
-  if (b.acc_total() > ctx.arch->core.accumulator_buffer.bytes) return false;
-  if (!sp.partitioned) return b.spad_total() <= sp.total_bytes;
+}  // namespace
+
+BufferNeed need_of(const BufferPlan& b) {
   // A left on chip by the previous layer lives where that layer staged its output.
-  return b.a_slot * b.a_slots <= sp.inputs_bytes && b.spad_b() <= sp.weights_bytes &&
-         b.spad_out() + b.reserved_in <= sp.outputs_bytes;
+  return {b.acc_total(), b.spad_total(), b.a_slot * b.a_slots, b.spad_b(), b.spad_out() + b.reserved_in};
 }
+
+
+namespace {
 
 std::int64_t ceil_to_i(double x) { return static_cast<std::int64_t>(std::ceil(x - 1e-9)); }
 
@@ -436,7 +436,7 @@ CoreEval gemm_order_phase(const CostContext& ctx, const Layer& L, const Mapping&
   buf.out_slot = (m.out_on_chip ? 0 : tp.out_elems_tile * ob) + tp.out_elems_tile * L.side_per_elem_bytes;
   buf.out_slots = buf.out_slot > 0 ? 2 : 0;
   buf.reserved_out = (m.out_on_chip ? tp.out_elems * ob : 0) + L.side_once_bytes;
-  e.fits = fits(ctx, buf);
+  e.fits = buffers_fit(ctx, buf);
   if (!e.fits) return e;
 
   const std::int64_t a_dram = m.a_on_chip ? 0 : tp.a_tiles_bytes * rf_a;
@@ -490,7 +490,7 @@ CoreEval stream_core(const CostContext& ctx, const Layer& L, const Mapping& m, c
   b.out_slots = m.out_on_chip ? 0 : 2;
   b.reserved_out = (m.out_on_chip ? rows * out_row : 0) + once;
   b.reserved_in = m.a_on_chip ? rows * L.in_row_bytes : 0;
-  e.fits = fits(ctx, b);
+  e.fits = buffers_fit(ctx, b);
   if (!e.fits) return e;
 
   const std::int64_t chunks_per_row = chunked ? ceil_div(L.row_elems, chunk) : 1;

@@ -63,6 +63,14 @@ struct BufferPlan {
   std::int64_t acc_total() const { return acc_slot * acc_slots; }
 };
 
+// What a buffer plan asks of the capacities: all that decides whether it fits.
+struct BufferNeed {
+  std::int64_t acc = 0;      // accumulator buffer
+  std::int64_t spad = 0;     // a unified scratchpad
+  std::int64_t inputs = 0, weights = 0, outputs = 0;  // a partitioned one (A left on chip lives with the outputs)
+};
+BufferNeed need_of(const BufferPlan& b);
+
 // The analytic model's estimate of a layer: the statistics it produces (compiler/stats.h says
 // which), and what the mapper and the Schedule need besides.
 struct LayerCost : LayerStats {
@@ -80,6 +88,17 @@ struct CoreProblem {
 
 // The shares of a layer under a split (one per core used).
 std::vector<CoreProblem> core_problems(const Layer& L, Split split, std::int32_t cores);
+
+// Whether a core's buffers fit the scratchpad (or its partitions) and the accumulator buffer;
+// always with memory ideal. The only place the buffer capacities enter the cost model.
+inline bool buffers_fit(const CostContext& ctx, const BufferNeed& n) {
+  if (ctx.ideal_memory) return true;
+  const auto& sp = ctx.arch->core.scratchpad;
+  if (n.acc > ctx.arch->core.accumulator_buffer.bytes) return false;
+  if (!sp.partitioned) return n.spad <= sp.total_bytes;
+  return n.inputs <= sp.inputs_bytes && n.weights <= sp.weights_bytes && n.outputs <= sp.outputs_bytes;
+}
+inline bool buffers_fit(const CostContext& ctx, const BufferPlan& b) { return buffers_fit(ctx, need_of(b)); }
 
 // Cost of `m` for layer `L`, or nullopt if the buffers do not fit. `exact`: evaluate every
 // core's own share; otherwise the largest share stands for all (the search's fast path).

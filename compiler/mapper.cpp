@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "base/checked.h"
 #include "base/error.h"
+#include "compiler/mapping_cache.h"
 
 namespace npusim::compiler {
 
@@ -29,8 +33,10 @@ std::optional<Objective> parse_objective(std::string_view s) {
   return std::nullopt;
 }
 
-bool better(const LayerCost& a, const LayerCost& b, Objective o) {
-  const double ea = a.energy.total(), eb = b.energy.total();
+Score score_of(const LayerCost& c) { return {c.cycles, c.dram_read_bytes, c.dram_write_bytes, c.energy.total()}; }
+
+bool better(const Score& a, const Score& b, Objective o) {
+  const double ea = a.energy, eb = b.energy;
   switch (o) {
     case Objective::Latency:
       return std::tie(a.cycles, a.dram_read_bytes, a.dram_write_bytes) <
@@ -48,6 +54,9 @@ bool better(const LayerCost& a, const LayerCost& b, Objective o) {
 }
 
 namespace {
+
+constexpr std::array<Resident, 4> kResidents = {Resident::None, Resident::A, Resident::B, Resident::C};
+constexpr std::size_t kOrdersPerTile = kAllOrders.size() * kResidents.size();
 
 // Candidate tile extents for a dimension of `extent`: multiples of `quantum` doubling from
 // `start`, the whole extent, balanced cuts (extent/2, /3, /4 rounded up to the quantum) so that
@@ -78,10 +87,12 @@ std::vector<ConvMTile> conv_m_candidates(const ConvGeometry& cg, const CoreProbl
   return v;
 }
 
+// The best mapping so far and its score (its full cost is evaluated once the search is done).
 struct Best {
-  std::optional<MapResult> r;
-  void offer(const Mapping& m, const LayerCost& c, Objective o) {
-    if (!r || better(c, r->cost, o)) r = MapResult{m, c, 0};
+  std::optional<Mapping> m;
+  Score score;
+  void offer(const Mapping& x, const Score& s, Objective o) {
+    if (!m || better(s, score, o)) m = x, score = s;
   }
 };
 
@@ -93,7 +104,12 @@ double lower_bound(const CostContext& ctx, const Layer& L, const TilePhase& t, s
   return std::max({double(t.compute), double(t.vector), ctx.ideal_memory ? 0.0 : compulsory / ctx.dram_bytes_per_cycle});
 }
 
-void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, Best& best, std::int64_t& evaluated) {
+// The candidates are enumerated in a fixed order; `memo`, when given, holds what is known of each
+// (by its index in that order) from searches on architectures that differ only in buffer
+// capacities: buffer plans (fit is decided here, on this architecture) and costs (leakage taken
+// from this architecture), so the same candidates are pruned, scored and chosen as without it.
+void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, Best& best, std::int64_t& evaluated,
+                 SearchMemo* memo) {
   const arch::ArchConfig& A = *ctx.arch;
   const PeGeometry& pe = ctx.pe;
   std::vector<std::pair<Split, std::int32_t>> splits = {{Split::None, 1}};
@@ -113,6 +129,13 @@ void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, 
     case Dataflow::InputStationary: qm = pe.cols, sm = pe.cols, qn = 1, sn = 16; break;
   }
 
+  // what this point's leakage is, for costs the memo holds (their leakage left out)
+  const double leak_mw = leakage_mw(A), cycle_ns = A.cycle_ns();
+  // the bound prunes only for the latency objective, against the best found so far
+  auto pruned = [&](double bound) {
+    return best.m && req.objective == Objective::Latency && bound > double(best.score.cycles);
+  };
+  std::size_t index = 0;  // of the tile candidate in the enumeration, over all splits
   for (const auto& [split, cores] : splits) {
     const std::vector<CoreProblem> probs = core_problems(L, split, cores);
     const CoreProblem& p = probs.front();
@@ -134,11 +157,18 @@ void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, 
       k_c = dim_candidates(p.K, qk, sk);
     }
     const std::size_t nm_c = L.conv ? cm_c.size() : m_c.size();
+    if (memo) memo->grow(index + g_c.size() * nm_c * n_c.size() * k_c.size());
 
     for (std::int64_t tg : g_c)
       for (std::size_t mi = 0; mi < nm_c; ++mi)
         for (std::int64_t tn : n_c)
           for (std::int64_t tk : k_c) {
+            const std::size_t at = index++;
+            if (memo) {
+              // what an earlier point learned decides here without building anything
+              const double bound = memo->bounds[at];
+              if (!std::isnan(bound) && (pruned(bound) || !buffers_fit(ctx, memo->probes[at]))) continue;
+            }
             Mapping m;
             m.split = split, m.cores = used;
             m.tg = tg, m.tn = tn;
@@ -153,28 +183,56 @@ void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, 
               m.tm = m_c[mi];
               m.tk = tk;
             }
-            const TilePhase t = gemm_tile_phase(ctx, L, m, p);
-            // The smallest buffer plan any order can have: two slots per operand.
-            {
+            std::optional<TilePhase> phase;  // computed when something about these tiles is not known
+            auto tiles = [&]() -> const TilePhase& {
+              if (!phase) {
+                Mapping tile = m;  // the tile sizes in the default order, as the search has always used
+                tile.order = LoopOrder{};
+                tile.resident = Resident::None;
+                phase = gemm_tile_phase(ctx, L, tile, p);
+              }
+              return *phase;
+            };
+            if (!memo || std::isnan(memo->bounds[at])) {
+              // The smallest buffer plan any order can have: two slots per operand.
               Mapping probe = m;
               probe.resident = Resident::None;
-              CoreEval e0 = gemm_order_phase(ctx, L, probe, t);
-              if (!e0.fits) continue;
+              const BufferNeed need = need_of(gemm_order_phase(ctx, L, probe, tiles()).buf);
+              const double bound = lower_bound(ctx, L, tiles(), used, req);
+              if (memo) memo->probes[at] = need, memo->bounds[at] = bound;
+              if (!buffers_fit(ctx, need) || pruned(bound)) continue;
             }
-            if (best.r && req.objective == Objective::Latency &&
-                lower_bound(ctx, L, t, used, req) > double(best.r->cost.cycles))
-              continue;
-            for (const LoopOrder& order : kAllOrders)
-              for (Resident res : {Resident::None, Resident::A, Resident::B, Resident::C}) {
-                if (res == Resident::A && req.a_on_chip) continue;
-                m.order = order;
-                m.resident = res;
-                CoreEval e = gemm_order_phase(ctx, L, m, t);
-                ++evaluated;
-                if (!e.fits) continue;
-                LayerCost c = combine(ctx, L, m, {e}, weights);
-                best.offer(m, c, req.objective);
+            ScoredMapping* scored = nullptr;  // this candidate's orders in the memo
+            if (memo) {
+              if (memo->first[at] == SearchMemo::kNoOrders) {
+                memo->first[at] = static_cast<std::uint32_t>(memo->orders.size());
+                memo->orders.resize(memo->orders.size() + kOrdersPerTile);
               }
+              scored = &memo->orders[memo->first[at]];
+            }
+            for (std::size_t slot = 0; slot < kOrdersPerTile; ++slot) {
+              const Resident res = kResidents[slot % kResidents.size()];
+              if (res == Resident::A && req.a_on_chip) continue;
+              m.order = kAllOrders[slot / kResidents.size()];
+              m.resident = res;
+              ++evaluated;
+              ScoredMapping* s = scored ? scored + slot : nullptr;
+              if (s && s->planned && !buffers_fit(ctx, s->need)) continue;
+              if (s && s->costed) {
+                best.offer(m, s->score_on(leak_mw, cycle_ns), req.objective);
+                continue;
+              }
+              CoreEval e = gemm_order_phase(ctx, L, m, tiles());
+              if (s) s->need = need_of(e.buf), s->planned = true;
+              if (!e.fits) continue;
+              const LayerCost c = combine(ctx, L, m, {e}, weights);
+              if (s) {
+                s->costed = true;
+                s->cycles = c.cycles, s->dram_read_bytes = c.dram_read_bytes, s->dram_write_bytes = c.dram_write_bytes;
+                s->dynamic_energy = c.energy.dynamic();
+              }
+              best.offer(m, score_of(c), req.objective);
+            }
           }
   }
 }
@@ -198,7 +256,7 @@ void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req
       ++evaluated;
       if (!e.fits) continue;
       any_whole = true;
-      best.offer(m, combine(ctx, L, m, {e}, weights), req.objective);
+      best.offer(m, score_of(combine(ctx, L, m, {e}, weights)), req.objective);
     }
     if (any_whole) continue;
     for (std::int64_t chunk : dim_candidates(L.row_elems, 1, 16)) {  // a row does not fit: cut it
@@ -207,29 +265,28 @@ void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req
       CoreEval e = stream_core(ctx, L, m, p);
       ++evaluated;
       if (!e.fits) continue;
-      best.offer(m, combine(ctx, L, m, {e}, weights), req.objective);
+      best.offer(m, score_of(combine(ctx, L, m, {e}, weights)), req.objective);
     }
   }
 }
 
 }  // namespace
 
-std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req) {
+std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req,
+                                        SearchMemo* memo) {
   Best best;
   std::int64_t evaluated = 0;
   if (L.cls == LayerClass::Gemm)
-    search_gemm(ctx, L, req, best, evaluated);
+    search_gemm(ctx, L, req, best, evaluated, memo);
   else
     search_stream(ctx, L, req, best, evaluated);
-  if (!best.r) return std::nullopt;
+  if (!best.m) return std::nullopt;
   // Re-evaluate exactly: every core's own share (the search scored the largest for all).
-  auto exact = evaluate(ctx, L, best.r->mapping, true);
+  auto exact = evaluate(ctx, L, *best.m, true);
   if (!exact)  // every core's share fits whenever the largest does (slots are sized for the worst case)
     throw Error(fmt::format("internal: layer {}: mapping {} fits its largest share but not every core's", L.name,
-                            best.r->mapping.str()));
-  best.r->cost = *exact;
-  best.r->evaluated = evaluated;
-  return best.r;
+                            best.m->str()));
+  return MapResult{*best.m, *exact, evaluated};
 }
 
 }  // namespace npusim::compiler

@@ -33,10 +33,25 @@ struct MapResult {
   std::int64_t evaluated = 0;  // mappings scored
 };
 
-// Best mapping, or nullopt if no tile fits the buffers.
-std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req);
+struct SearchMemo;
+
+// Best mapping, or nullopt if no tile fits the buffers. With `memo` (compiler/mapping_cache.h:
+// what earlier searches of this layer and request learned on architectures that differ only in
+// buffer capacities), the same search, reusing what is known and adding what it learns; the
+// result is the same as without.
+std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req,
+                                        SearchMemo* memo = nullptr);
+
+// What the objectives compare of a mapping's cost.
+struct Score {
+  std::int64_t cycles = 0, dram_read_bytes = 0, dram_write_bytes = 0;
+  double energy = 0;  // pJ, leakage included
+  std::int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
+};
+Score score_of(const LayerCost& c);
 
 // True if `a` is better than `b` under the objective.
-bool better(const LayerCost& a, const LayerCost& b, Objective o);
+bool better(const Score& a, const Score& b, Objective o);
+inline bool better(const LayerCost& a, const LayerCost& b, Objective o) { return better(score_of(a), score_of(b), o); }
 
 }  // namespace npusim::compiler

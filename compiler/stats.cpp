@@ -38,9 +38,11 @@ EnergyBreakdown energy_of(const arch::ArchConfig& A, DType dtype, const LayerSta
   e.dram = double(n.dram_bytes()) * E.dram_pj_per_byte;
   e.noc = n.noc_byte_hops * E.noc_pj_per_byte_hop;
   e.vector = double(n.vector_op_count()) * E.vector_op_pj;
-  e.leakage = E.leakage_mw_per_mm2 * A.area_mm2() * cycles * A.cycle_ns();  // mW x ns = pJ
+  e.leakage = leakage_pj(A, cycles);
   return e;
 }
+
+double leakage_mw(const arch::ArchConfig& a) { return a.energy.leakage_mw_per_mm2 * a.area_mm2(); }
 
 namespace {
 

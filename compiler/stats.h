@@ -28,7 +28,8 @@ std::string_view name_of(Stall s);
 
 struct EnergyBreakdown {
   double mac = 0, sram = 0, accumulator = 0, dram = 0, noc = 0, vector = 0, leakage = 0;
-  double total() const { return mac + sram + accumulator + dram + noc + vector + leakage; }
+  double dynamic() const { return mac + sram + accumulator + dram + noc + vector; }  // all but leakage
+  double total() const { return dynamic() + leakage; }
 };
 
 // The statistics of one layer kept as values (either engine fills what it produces; the table
@@ -71,6 +72,12 @@ std::string_view dominant_stall(const LayerStats& l);
 // Energy of a layer (or run) from its action counts (MACs, SRAM, accumulator, DRAM, interconnect
 // and vector-unit traffic) and its cycles (leakage). Both engines use it.
 EnergyBreakdown energy_of(const arch::ArchConfig& a, DType dtype, const LayerStats& counts, double cycles);
+// Leakage: power density x area (mW), and the energy of `cycles` (pJ) at that power.
+double leakage_mw(const arch::ArchConfig& a);
+inline double leakage_pj(double leakage_mw, double cycles, double cycle_ns) {
+  return leakage_mw * cycles * cycle_ns;  // mW x ns = pJ
+}
+inline double leakage_pj(const arch::ArchConfig& a, double cycles) { return leakage_pj(leakage_mw(a), cycles, a.cycle_ns()); }
 
 // The statistics of a run as a whole.
 struct RunStats {

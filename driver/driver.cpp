@@ -83,8 +83,8 @@ compiler::CompileOptions compile_options(const CompileRequest& r) {
 }
 
 compiler::CompiledModel compile(LoadedModel m, arch::ArchConfigPtr arch, const compiler::CompileOptions& o,
-                                std::int64_t batch) {
-  return compiler::compile(std::move(m.graph), std::move(arch), o, batch, m.tokens);
+                                std::int64_t batch, compiler::MappingCache* mappings) {
+  return compiler::compile(std::move(m.graph), std::move(arch), o, batch, m.tokens, mappings);
 }
 
 compiler::CompiledModel compile(const CompileRequest& r) {

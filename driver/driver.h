@@ -92,9 +92,10 @@ struct CompileRequest {
 };
 compiler::CompileOptions compile_options(const CompileRequest& r);
 compiler::CompiledModel compile(const CompileRequest& r);
-// A model already loaded, on an architecture already validated.
+// A model already loaded, on an architecture already validated; `mappings`: searches remembered
+// across compiles (compiler/mapping_cache.h), the same result with or without.
 compiler::CompiledModel compile(LoadedModel m, arch::ArchConfigPtr arch, const compiler::CompileOptions& o,
-                                std::int64_t batch);
+                                std::int64_t batch, compiler::MappingCache* mappings = nullptr);
 
 // ---- run ----
 struct RunOptions {

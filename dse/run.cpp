@@ -17,6 +17,7 @@
 #include "arch/loader.h"
 #include "driver/driver.h"
 #include "compiler/mapper.h"
+#include "dse/task_queue.h"
 
 namespace npusim::dse {
 
@@ -31,7 +32,16 @@ TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
   ms.dtype = t.workload.dtype;
   compiler::CompileOptions co;
   co.objective = t.mapper_objective;
-  const compiler::CompiledModel cm = driver::compile(driver::load_model(ms, *t.cfg), t.cfg, co, ms.batch);
+  auto load = [&]() -> driver::LoadedModel {
+    if (!worker) return driver::load_model(ms, *t.cfg);
+    const std::string key = fmt::format("{}\n{}\n{}\n{}", ms.model, ms.batch, ms.seq,
+                                        name_of(ms.dtype.value_or(t.cfg->datatypes.default_dtype)));
+    auto it = worker->models.find(key);
+    if (it == worker->models.end()) it = worker->models.emplace(key, driver::load_model(ms, *t.cfg)).first;
+    return it->second;  // a copy: the compile consumes it
+  };
+  const compiler::CompiledModel cm =
+      driver::compile(load(), t.cfg, co, ms.batch, worker ? &worker->mappings : nullptr);
   driver::RunOptions ro = driver::run_options(t.engine);
   if (worker && ro.engine == driver::Engine::SystemC) {
     ro.in_this_process = true;  // this process is a fresh worker: it simulates once, then leaves
@@ -121,8 +131,10 @@ TaskOutcome run_task_message(const std::string& request, WorkerState& state) {
 struct WorkerPool::Worker {
   Subprocess proc;
   std::optional<std::size_t> task;  // in flight
-  std::chrono::steady_clock::time_point started;
+  std::chrono::steady_clock::time_point started = {};
   bool retiring = false;  // answered its last task; leaves
+  std::size_t affinity = kNoAffinity;  // of its last task
+  std::optional<std::string> header;   // the first message of an answer, awaiting the second
 };
 
 WorkerPool::WorkerPool(std::size_t workers, Runner run, double timeout_s, std::string worker_prefix)
@@ -140,40 +152,68 @@ std::size_t WorkerPool::running() const {
   return n;
 }
 
-void WorkerPool::start(std::size_t id, const std::string& request) {
+std::vector<WorkerPool::Slot> WorkerPool::idle() const {
+  std::vector<Slot> slots;
+  for (std::size_t i = 0; i < pool_.size(); ++i) {
+    const Worker& w = *pool_[i];
+    if (!w.task && !w.retiring && !w.proc.ended()) slots.push_back(Slot{i, w.affinity});
+  }
+  const std::size_t free = workers_ - std::min(workers_, running());
+  slots.resize(std::min(slots.size(), free));
+  while (slots.size() < free) slots.push_back(Slot{kNewWorker, kNoAffinity});
+  return slots;
+}
+
+std::vector<std::size_t> WorkerPool::affinities() const {
+  std::vector<std::size_t> out;
+  for (const auto& w : pool_)
+    if (!w->retiring && !w->proc.ended() && w->affinity != kNoAffinity) out.push_back(w->affinity);
+  return out;
+}
+
+void WorkerPool::start(std::size_t id, const std::string& request) { start(idle().at(0), id, request); }
+
+void WorkerPool::start(const Slot& slot, std::size_t id, const std::string& request, std::size_t affinity) {
   if (running() >= workers_) throw Error("internal: WorkerPool::start with every worker busy");
+  Worker* w = slot.worker == kNewWorker ? nullptr : pool_.at(slot.worker).get();
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Worker* w = nullptr;
-    for (auto& x : pool_)
-      if (!x->task && !x->retiring && !x->proc.ended()) w = x.get();
     if (!w) {
       SpawnOptions so;
       so.stdout_to_stderr = true;  // the sweep's reports own stdout
       for (const auto& x : pool_) so.close_in_child.push_back(x->proc.fd());
       // The worker: answers requests until the parent closes its end or a task spends the process.
+      // An answer is the outcome as JSON, then its result (JSON text already) as a message of its
+      // own, so that it is neither escaped here nor parsed in the parent.
       auto body = [run = run_](Channel& ch) {
         WorkerState state;
         while (auto req = ch.receive()) {
           nlohmann::json reply;
+          std::string result;
           try {
-            reply["outcome"] = to_json(run(*req, state));
+            TaskOutcome o = run(*req, state);
+            result = std::move(o.result);
+            o.result.clear();
+            reply["outcome"] = to_json(o);
           } catch (const std::exception& e) {
             reply["outcome"] = nlohmann::json{{"error", e.what()}};
           }
           reply["retire"] = state.retire;
-          if (!ch.send(reply.dump()) || state.retire) return 0;
+          if (!ch.send(reply.dump()) || !ch.send(result) || state.retire) return 0;
         }
         return 0;
       };
-      pool_.push_back(std::make_unique<Worker>(Worker{Subprocess(body, so, "sweep worker"), {}, {}, false}));
+      pool_.push_back(std::make_unique<Worker>(Worker{Subprocess(body, so, "sweep worker"), {}, {}, false, kNoAffinity, {}}));
       w = pool_.back().get();
     }
+    if (w->task || w->retiring) throw Error("internal: WorkerPool::start on a busy worker");
     w->started = std::chrono::steady_clock::now();
     if (w->proc.send(request)) {
       w->task = id;
+      w->affinity = affinity;
       return;
     }
-    w->retiring = true;  // it died while idle: reaped by wait(); try another
+    w->retiring = true;  // it died while idle: reaped by wait(); a new one takes the task
+    w = nullptr;
   }
   throw Error("sweep: a new worker process did not take its task");
 }
@@ -197,18 +237,24 @@ std::vector<std::pair<std::size_t, TaskOutcome>> WorkerPool::wait(int timeout_ms
   std::vector<std::unique_ptr<Worker>> still;
   for (auto& wp : pool_) {
     Worker& w = *wp;
-    for (const std::string& msg : w.proc.read_available()) {
+    for (std::string& msg : w.proc.read_available()) {
       if (!w.task) continue;  // cannot happen: a worker answers only what it was asked
+      if (!w.header) {  // an answer is two messages: the outcome as JSON, then its result as is
+        w.header = std::move(msg);
+        continue;
+      }
       TaskOutcome o;
       try {
-        const auto j = nlohmann::json::parse(msg);
+        const auto j = nlohmann::json::parse(*w.header);
         o = outcome_from_json(j.at("outcome"));
+        o.result = std::move(msg);
         w.retiring = w.retiring || j.at("retire").get<bool>();
       } catch (const std::exception& e) {
         o = TaskOutcome{};
         o.error = fmt::format("worker sent a malformed result: {}", e.what());
         w.retiring = true;
       }
+      w.header.reset();
       o.wall_s = std::chrono::duration<double>(now - w.started).count();
       o.worker = fmt::format("{}pid {}", prefix_, w.proc.pid());
       o.host = host_;
@@ -373,6 +419,30 @@ void record_sweep_of(ResultsDb& db, const Plan& p) {
   db.record_sweep(r);
 }
 
+namespace {
+
+// What a worker can reuse between tasks (WorkerState::mappings): the mapping cache's key of the
+// point's architecture and the workload's datatype.
+std::vector<std::string> affinity_keys(const Plan& plan, const std::vector<std::size_t>& tasks) {
+  std::vector<std::string> keys;
+  std::map<std::pair<std::size_t, std::optional<DType>>, std::string> seen;
+  for (std::size_t i : tasks) {
+    const Task& t = plan.tasks[i];
+    const PlannedPoint& p = plan.points[t.point];
+    const std::optional<DType> dtype = plan.spec.workloads[t.workload].dtype;
+    auto it = seen.find({t.point, dtype});
+    if (it == seen.end()) {
+      const std::string key =
+          p.cfg ? compiler::MappingCache::arch_key(*p.cfg, dtype.value_or(p.cfg->datatypes.default_dtype), false) : "";
+      it = seen.emplace(std::make_pair(t.point, dtype), key).first;
+    }
+    keys.push_back(it->second);
+  }
+  return keys;
+}
+
+}  // namespace
+
 SweepSummary run_sweep(const Plan& plan, const SweepOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   ResultsDb db(o.db);
@@ -395,17 +465,16 @@ SweepSummary run_sweep(const Plan& plan, const SweepOptions& o) {
     (out.ok ? sum.done : sum.failed) += 1;
     progress.update(sum.done, sum.failed);
   };
-  std::size_t next = 0;
-  while (next < todo.size() || pool.running() > 0) {
-    while (next < todo.size() && pool.running() < std::size_t(sum.workers)) {
-      const Task& t = plan.tasks[todo[next]];
-      const PlannedPoint& p = plan.points[t.point];
-      if (!p.cfg) {
-        record(todo[next++], TaskOutcome{});  // did not validate: recorded as failed, not run
+  TaskQueue queue(todo, affinity_keys(plan, todo));
+  while (!queue.empty() || pool.running() > 0) {
+    for (const WorkerPool::Slot& slot : pool.idle()) {
+      if (queue.empty()) break;
+      const auto [task, group] = queue.next(slot.affinity, pool.affinities());
+      if (!plan.points[plan.tasks[task].point].cfg) {
+        record(task, TaskOutcome{});  // did not validate: recorded as failed, not run
         continue;
       }
-      pool.start(todo[next], std::to_string(todo[next]));
-      ++next;
+      pool.start(slot, task, std::to_string(task), group);
     }
     for (auto& [task, out] : pool.wait(250)) record(task, out);
     progress.update(sum.done, sum.failed);

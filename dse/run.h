@@ -17,6 +17,7 @@
 #include "arch/arch_config.h"
 #include "dse/results_db.h"
 #include "dse/spec.h"
+#include "compiler/mapping_cache.h"
 #include "compiler/results.h"
 
 namespace npusim::dse {
@@ -49,6 +50,11 @@ TaskOutcome outcome_from_json(const nlohmann::json& j);
 // What a worker process keeps from one task to the next.
 struct WorkerState {
   bool retire = false;  // the process is spent (it ran SystemC, which elaborates once per process)
+  // Mapping searches of earlier tasks, reused by tasks on points that differ from them only in
+  // buffer capacities (compiler/mapping_cache.h): the same results, sooner.
+  compiler::MappingCache mappings;
+  // The models of earlier tasks by model, batch, sequence and datatype (a copy is compiled).
+  std::map<std::string, driver::LoadedModel> models;
 };
 
 // Compiles and runs one task in this process. With `worker` (a worker process of its own), a
@@ -72,7 +78,21 @@ class WorkerPool {
 
   std::size_t workers() const { return workers_; }
   std::size_t running() const;  // tasks in flight
-  // Hands `request` to an idle worker (starting one if none is); needs running() < workers().
+
+  // Affinity: a worker keeps what it learned from its tasks (WorkerState::mappings), so tasks
+  // that can reuse it are best handed to the worker that ran their like before (TaskQueue).
+  static constexpr std::size_t kNoAffinity = ~std::size_t{0};
+  struct Slot {
+    std::size_t worker;    // an idle worker, or kNewWorker: a worker to start
+    std::size_t affinity;  // of that worker's last task
+  };
+  static constexpr std::size_t kNewWorker = ~std::size_t{0};
+  std::vector<Slot> idle() const;  // one per task that may start now (workers() - running())
+  // The affinities of the workers that live (busy or idle).
+  std::vector<std::size_t> affinities() const;
+  // Hands `request` to the worker of `slot` (one of idle(), used once).
+  void start(const Slot& slot, std::size_t id, const std::string& request, std::size_t affinity = kNoAffinity);
+  // Hands `request` to any idle worker; needs running() < workers().
   void start(std::size_t id, const std::string& request);
   // Waits up to `timeout_ms` for results; returns the tasks that finished (id, outcome).
   std::vector<std::pair<std::size_t, TaskOutcome>> wait(int timeout_ms);
