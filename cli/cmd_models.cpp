@@ -22,10 +22,14 @@ void register_model_commands(CLI::App& app) {
     std::string model;
     std::int64_t batch = 1, seq = 0;
     std::string dtype = "int8";
+    std::vector<std::string> inputs;
   };
   auto o = std::make_shared<Opts>();
   CLI::App* info = app.add_subcommand("model-info", "Per-layer shapes, MACs, parameters and bytes of a model");
-  info->add_option("model", o->model, "Zoo name, SCALE-Sim CSV file, or gemm:M,N,K")->required();
+  info->add_option("model", o->model, "Zoo name, ONNX file, SCALE-Sim CSV file, or gemm:M,N,K")->required();
+  info->add_option("--input", o->inputs,
+                   "ONNX models: the shape of an input, binding its dynamic dimensions, e.g. --input "
+                   "input_ids=1x128 (repeatable)");
   info->add_option("--batch", o->batch, "Batch size")->capture_default_str();
   info->add_option("--seq", o->seq, "Sequence or context length [default: the model's]");
   info->add_option("--dtype", o->dtype, "Operand datatype")->capture_default_str();
@@ -34,7 +38,9 @@ void register_model_commands(CLI::App& app) {
     p.batch = o->batch;
     p.seq = o->seq;
     p.dtype = driver::parse_operand_dtype("--dtype", o->dtype);
+    p.inputs = parse_inputs(o->inputs);
     workloads::Graph g = workloads::load_model(o->model, p);
+    print_model_warnings(g);
     std::size_t w = 4;
     for (const auto& op : g.ops()) w = std::max(w, op.name.size());
     w = std::min<std::size_t>(w, 40);

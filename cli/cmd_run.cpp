@@ -81,6 +81,7 @@ void register_run_commands(CLI::App& app) {
     if (o.pe_model == driver::PeModel::Rtl && (both || o.engine != driver::Engine::SystemC))
       throw Error("--pe-model rtl: the RTL runs inside the SystemC engine; use --engine systemc");
     auto cm = driver::compile(req);
+    print_model_warnings(cm.graph);
     if (o.pe_model == driver::PeModel::Rtl) {
       std::string summary;
       const compiler::RunResult r = driver::run_rtl_checked(cm, ro->trace, summary);
@@ -124,6 +125,7 @@ void register_run_commands(CLI::App& app) {
   comp->callback([co] {
     check_choice("--format", co->format, {"table", "json"});
     auto cm = driver::compile(compile_request(co->m));
+    print_model_warnings(cm.graph);
     if (co->dump && cm.options.ideal_memory) throw Error("--dump: with --memory ideal there is no Schedule");
     if (co->dump) {
       const auto addr = compiler::dram_layout(cm);

@@ -439,7 +439,7 @@ void run_report(const ReportCmd& c) {
 // ---- compare ----
 
 struct CompareCmd {
-  std::vector<std::string> archs, models;
+  std::vector<std::string> archs, models, inputs;
   std::int64_t batch = 1, seq = 0;
   std::string engine = "systemc", format = "table", out;
 };
@@ -480,7 +480,9 @@ void run_compare(const CompareCmd& c) {
       try {
         driver::ModelSpec ms;
         ms.model = model, ms.batch = c.batch, ms.seq = c.seq;
+        ms.inputs = parse_inputs(c.inputs);
         const auto cm = driver::compile(driver::load_model(ms, *cfgs[i]), cfgs[i], {}, ms.batch);
+        if (i == 0) print_model_warnings(cm.graph);
         cell.r = driver::run(cm, driver::run_options(driver::parse_engine("--engine", c.engine)));
         cell.m = metrics_of(cell.r);
         cell.ok = true;
@@ -656,6 +658,7 @@ void register_sweep_commands(CLI::App& app) {
   CLI::App* cp = app.add_subcommand("compare", "Compare architectures on models side by side (and the report's charts)");
   cp->add_option("--arch", cc->archs, "Architecture: a preset or a YAML file (repeat, at least two)")->required();
   cp->add_option("--model", cc->models, "Model (repeatable) [default: resnet50]");
+  cp->add_option("--input", cc->inputs, "ONNX models: the shape of an input, e.g. --input input_ids=1x128 (repeatable)");
   cp->add_option("--batch", cc->batch, "Batch size")->capture_default_str();
   cp->add_option("--seq", cc->seq, "Sequence length for sequence models [default: the model's]");
   cp->add_option("--engine", cc->engine, "systemc or analytic")->capture_default_str();

@@ -169,6 +169,7 @@ void register_validate_commands(CLI::App& app) {
     const auto a = driver::load_arch(m->arch, m->sets);
     const compiler::GpuParams g = compiler::GpuParams::from(*a);
     const driver::LoadedModel lm = driver::load_model(model_spec(*m), *a);
+    print_model_warnings(lm.graph);
     const compiler::LayerGraph lg = compiler::lower(lm.graph);
     fmt::print("{} on {} ({} SMs, {:.0f} MHz, {} dense MACs/clock/SM)\n\n", lm.graph.name(), a->name, g.sms,
                g.clock_hz / 1e6, g.macs_per_cycle_per_sm[index_of(lm.graph.dtype())]);

@@ -17,8 +17,12 @@ void add_arch_options(CLI::App& app, ModelOptions& o) {
 }
 
 void add_model_options(CLI::App& app, ModelOptions& o) {
-  app.add_option("--model", o.model, "Model: a zoo name (npusim models), a SCALE-Sim CSV file, or gemm:M,N,K")
+  app.add_option("--model", o.model,
+                 "Model: a zoo name (npusim models), an ONNX file, a SCALE-Sim CSV file, or gemm:M,N,K")
       ->capture_default_str();
+  app.add_option("--input", o.inputs,
+                 "ONNX models: the shape of an input, binding its dynamic dimensions, e.g. --input "
+                 "input_ids=1x128 (repeatable)");
   app.add_option("--batch", o.batch, "Batch size")->capture_default_str();
   app.add_option("--seq", o.seq, "Sequence or context length for sequence models [default: the model's]");
   app.add_option("--dtype", o.dtype, "Operand datatype [default: the architecture's datatypes.default]");
@@ -36,6 +40,7 @@ driver::ModelSpec model_spec(const ModelOptions& o) {
   s.model = o.model;
   s.batch = o.batch;
   s.seq = o.seq;
+  s.inputs = parse_inputs(o.inputs);
   if (!o.dtype.empty()) s.dtype = driver::parse_operand_dtype("--dtype", o.dtype);
   return s;
 }
@@ -49,6 +54,21 @@ driver::CompileRequest compile_request(const ModelOptions& o) {
   r.objective = driver::parse_objective("--objective", o.objective);
   r.memory = driver::parse_memory("--memory", o.memory);
   return r;
+}
+
+std::vector<workloads::InputShape> parse_inputs(const std::vector<std::string>& texts) {
+  std::vector<workloads::InputShape> out;
+  for (const auto& t : texts) {
+    workloads::InputShape s = workloads::parse_input_shape("--input", t);
+    for (const auto& o : out)
+      if (o.name == s.name) throw Error(fmt::format("--input {}: input '{}' is given twice", t, s.name));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void print_model_warnings(const workloads::Graph& g) {
+  for (const auto& w : g.warnings()) fmt::print(stderr, "npusim: warning: {}\n", w);
 }
 
 void check_choice(const char* opt, const std::string& v, std::initializer_list<const char*> ok) {

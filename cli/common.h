@@ -25,12 +25,18 @@ struct ModelOptions {
   std::int64_t batch = 1;
   std::int64_t seq = 0;
   std::string dtype;  // empty = the architecture's default datatype
+  std::vector<std::string> inputs;  // --input NAME=1x3x224x224 (ONNX models)
   bool no_layer_fusion = false;
   std::string objective = "latency";
   std::string memory = "real";
 };
 void add_arch_options(CLI::App& app, ModelOptions& o);
 void add_model_options(CLI::App& app, ModelOptions& o);
+// Prints the notes a model carries (e.g. ops an importer could not map) to stderr, one line each.
+void print_model_warnings(const workloads::Graph& g);
+// --input NAME=DxD... options, parsed.
+std::vector<workloads::InputShape> parse_inputs(const std::vector<std::string>& texts);
+
 // The driver's request for these options (names parsed into enums; throws Error naming the option).
 driver::ModelSpec model_spec(const ModelOptions& o);
 driver::CompileRequest compile_request(const ModelOptions& o);

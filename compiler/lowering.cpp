@@ -27,10 +27,21 @@ VecOps eltwise_ops(workloads::EltFn fn) {
   switch (fn) {
     case workloads::EltFn::Add:
     case workloads::EltFn::Mul:
+    case workloads::EltFn::Sub:
     case workloads::EltFn::Relu: return {1, 0, 0};
-    case workloads::EltFn::Relu6: return {2, 0, 0};
+    case workloads::EltFn::Relu6:
+    case workloads::EltFn::Clip: return {2, 0, 0};  // max, min
     case workloads::EltFn::Gelu: return {7, 1, 0};  // tanh approximation: 7 mul/add + tanh
     case workloads::EltFn::Silu: return {3, 1, 0};  // x * 1/(1+exp(-x))
+    case workloads::EltFn::Div: return {1, 1, 0};   // reciprocal, multiply
+    case workloads::EltFn::Pow: return {1, 2, 0};   // exp(b * log(a))
+    case workloads::EltFn::Sqrt:
+    case workloads::EltFn::Tanh:
+    case workloads::EltFn::Exp:
+    case workloads::EltFn::Erf: return {0, 1, 0};
+    case workloads::EltFn::Sigmoid: return {1, 2, 0};      // 1/(1+exp(-x))
+    case workloads::EltFn::HardSigmoid: return {3, 0, 0};  // a*x+b, max, min
+    case workloads::EltFn::HardSwish: return {4, 0, 0};    // x * hardsigmoid(x)
   }
   return {0, 0, 0};
 }
@@ -93,7 +104,8 @@ LayerGraph lower(const workloads::Graph& g) {
     const workloads::Tensor& out_t = g.tensor(op.output);
 
     // Views: no data movement, the output aliases its inputs.
-    bool view = op.kind == OpKind::Reshape || op.kind == OpKind::Concat;
+    // A slice is read in place by its consumers' DMA (strided addressing).
+    bool view = op.kind == OpKind::Reshape || op.kind == OpKind::Concat || op.kind == OpKind::Slice;
     if (op.kind == OpKind::Transpose) {
       // A layout transpose next to a GEMM is absorbed by the DMA addressing of that GEMM.
       bool near_gemm = false;
@@ -121,6 +133,9 @@ LayerGraph lower(const workloads::Graph& g) {
     L.graph_ops = {static_cast<std::int32_t>(i)};
     L.dtype = g.dtype();
     L.macs = op.macs;
+    // Inputs of a different size than the output (padding, resizing, col2im, opaque ops) stream
+    // with the output rows rather than being held once per core.
+    bool stream_inputs = false;
     switch (op.kind) {
       case OpKind::Conv2d: {
         const auto& a = op.as<workloads::Conv2dAttrs>();
@@ -169,7 +184,7 @@ LayerGraph lower(const workloads::Graph& g) {
         L.M = x.shape[r - 2];
         L.K = x.shape[r - 1];
         L.N = out_t.shape[r - 1];
-        L.G = x.elements() / (L.M * L.K);
+        L.G = out_t.elements() / (L.M * L.N);  // the broadcast batch
         L.a = op.inputs[0];
         L.b = op.inputs[1];
         L.a_bytes = x.bytes();
@@ -234,8 +249,73 @@ LayerGraph lower(const workloads::Graph& g) {
         L.rows = out_t.elements() / L.row_elems;
         break;
       }
+      case OpKind::Gather: {  // one row of the data per gathered index
+        const auto axis = static_cast<std::size_t>(op.as<workloads::GatherAttrs>().axis);
+        const workloads::Tensor& x = g.tensor(op.inputs[0]);
+        L.cls = LayerClass::Gather;
+        L.inputs = {op.inputs[1], op.inputs[0]};  // the indices, then the data (a dependency when produced)
+        L.row_elems = 1;
+        for (std::size_t d = axis + 1; d < x.shape.size(); ++d) L.row_elems *= x.shape[d];
+        L.rows = out_t.elements() / L.row_elems;
+        break;
+      }
+      case OpKind::Pad: {
+        L.cls = LayerClass::DataMove;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        stream_inputs = true;
+        break;
+      }
+      case OpKind::Resize: {  // one output plane per row: interpolation reads neighbours
+        const auto mode = op.as<workloads::ResizeAttrs>().mode;
+        const std::size_t r = out_t.shape.size();
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = r >= 2 ? out_t.shape[r - 2] * out_t.shape[r - 1] : out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        // nearest: an index computation per element; linear: 3 lerps (2 ops each) in 2-D;
+        // cubic: 4x4 taps, a multiply-add each.
+        add_ops(L.ops_per_elem, mode == workloads::ResizeMode::Nearest  ? VecOps{1, 0, 0}
+                                : mode == workloads::ResizeMode::Linear ? VecOps{6, 0, 0}
+                                                                        : VecOps{32, 0, 0});
+        stream_inputs = true;
+        break;
+      }
+      case OpKind::Reduce: {  // one output element per row, folding R inputs
+        const auto fn = op.as<workloads::ReduceAttrs>().fn;
+        const std::int64_t R = g.tensor(op.inputs[0]).elements() / out_t.elements();
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = 1;
+        L.rows = out_t.elements();
+        using workloads::ReduceFn;
+        const std::int64_t pre = fn == ReduceFn::SumSquare || fn == ReduceFn::L1 || fn == ReduceFn::L2 ? R : 0;
+        add_ops(L.ops_per_elem, {pre + (fn == ReduceFn::Mean ? 1 : 0), fn == ReduceFn::L2 ? 1 : 0, R});
+        break;
+      }
+      case OpKind::Col2Im: {  // every column element is added into one output element
+        const workloads::Tensor& cols = g.tensor(op.inputs[0]);
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.rows = out_t.shape[0] * out_t.shape[1];
+        L.row_elems = out_t.shape[2] * out_t.shape[3];
+        add_ops(L.ops_per_row, {cols.elements() / L.rows, 0, 0});
+        stream_inputs = true;
+        break;
+      }
+      case OpKind::Opaque: {  // no model of its own: the vector unit streams its bytes
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        add_ops(L.ops_per_elem, {1, 0, 0});
+        stream_inputs = true;
+        break;
+      }
       case OpKind::Reshape:
-      case OpKind::Concat: break;  // handled as views above
+      case OpKind::Concat:
+      case OpKind::Slice: break;  // handled as views above
     }
 
     // Fuse following elementwise ops into this layer while legal: the tensor being extended has
@@ -276,14 +356,18 @@ LayerGraph lower(const workloads::Graph& g) {
     for (TensorId t : L.inputs) {
       const workloads::Tensor& it = g.tensor(t);
       L.in_bytes = checked_add(L.in_bytes, it.bytes(), L.name);
-      if (it.elements() % L.rows == 0 && it.elements() / L.rows >= L.row_elems)
+      if (stream_inputs && it.elements() >= L.rows)
+        L.in_row_bytes += ceil_div(it.bytes(), L.rows);
+      else if (it.elements() % L.rows == 0 && it.elements() / L.rows >= L.row_elems)
         L.in_row_bytes += it.bytes() / L.rows;
       else
         L.in_once_bytes = checked_add(L.in_once_bytes, it.bytes(), L.name);
     }
     if (L.cls == LayerClass::Gather) {  // one id and one table row per output row, not the table
-      const workloads::Tensor& ids = g.tensor(op.inputs[0]);
-      L.in_row_bytes = bytes_of(ids.dtype) + L.row_elems * bytes_of(g.tensor(op.inputs[1]).dtype);
+      const bool embedding = op.kind == OpKind::Embedding;
+      const workloads::Tensor& ids = g.tensor(op.inputs[embedding ? 0 : 1]);
+      const workloads::Tensor& table = g.tensor(op.inputs[embedding ? 1 : 0]);
+      L.in_row_bytes = bytes_of(ids.dtype) + L.row_elems * bytes_of(table.dtype);
       L.in_once_bytes = 0;
       L.in_bytes = checked_mul(L.rows, L.in_row_bytes, L.name);
     }

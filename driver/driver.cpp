@@ -65,6 +65,7 @@ LoadedModel load_model(const ModelSpec& s, const arch::ArchConfig& arch) {
   p.batch = s.batch;
   p.seq = s.seq;
   p.dtype = s.dtype.value_or(arch.datatypes.default_dtype);
+  p.inputs = s.inputs;
   LoadedModel m{workloads::load_model(s.model, p), 0};
   if (const workloads::ModelInfo* info = workloads::find_model(s.model); info && info->uses_seq) {
     const std::int64_t seq = s.seq > 0 ? s.seq : info->default_seq;

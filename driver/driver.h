@@ -19,6 +19,7 @@
 #include "compiler/results.h"
 #include "sim/pe_timing_model.h"
 #include "workloads/graph.h"
+#include "workloads/zoo.h"
 
 namespace npusim::driver {
 
@@ -70,10 +71,11 @@ arch::ArchConfigPtr load_arch(const std::string& arch, const std::vector<std::st
 
 // ---- model ----
 struct ModelSpec {
-  std::string model = "resnet50";  // zoo name, layer-list CSV, gemm:M,N,K
+  std::string model = "resnet50";  // zoo name, ONNX file, layer-list CSV, gemm:M,N,K
   std::int64_t batch = 1;
   std::int64_t seq = 0;            // 0 = the model's default
   std::optional<DType> dtype;      // empty = the architecture's datatypes.default
+  std::vector<workloads::InputShape> inputs;  // ONNX models: input shapes (--input NAME=1x3x224x224)
 };
 struct LoadedModel {
   workloads::Graph graph;

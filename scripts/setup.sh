@@ -16,6 +16,10 @@ packages=(
   verilator               # RTL of the PE array (validate/rtl)
   openmpi-bin libopenmpi-dev  # mpirun sweeps
   chromium                # headless rendering test of the HTML report
+  libonnx-dev libprotobuf-dev # ONNX import (workloads/onnx): the ONNX protobuf classes over libprotobuf
+  libonnx-testdata        # ONNX's node test models, imported by tests/workloads/onnx_*
+  python3-onnx python3-numpy  # writes the test fixtures (ResNet-50, BERT-base and bad models as ONNX)
+  clang-14 libclang-rt-14-dev # libFuzzer with ASan/UBSan for the importer's fuzz target (tests/fuzz)
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 #include "base/checked.h"
@@ -33,6 +34,13 @@ std::string_view name_of(OpKind k) {
     case OpKind::Transpose: return "transpose";
     case OpKind::Concat: return "concat";
     case OpKind::Embedding: return "embedding";
+    case OpKind::Slice: return "slice";
+    case OpKind::Gather: return "gather";
+    case OpKind::Pad: return "pad";
+    case OpKind::Resize: return "resize";
+    case OpKind::Reduce: return "reduce";
+    case OpKind::Col2Im: return "col2im";
+    case OpKind::Opaque: return "opaque";
   }
   return "?";
 }
@@ -45,8 +53,54 @@ std::string_view name_of(EltFn f) {
     case EltFn::Relu6: return "relu6";
     case EltFn::Gelu: return "gelu";
     case EltFn::Silu: return "silu";
+    case EltFn::Sub: return "sub";
+    case EltFn::Div: return "div";
+    case EltFn::Pow: return "pow";
+    case EltFn::Sqrt: return "sqrt";
+    case EltFn::Sigmoid: return "sigmoid";
+    case EltFn::HardSigmoid: return "hardsigmoid";
+    case EltFn::HardSwish: return "hardswish";
+    case EltFn::Clip: return "clip";
+    case EltFn::Tanh: return "tanh";
+    case EltFn::Exp: return "exp";
+    case EltFn::Erf: return "erf";
   }
   return "?";
+}
+
+std::string_view name_of(ReduceFn f) {
+  switch (f) {
+    case ReduceFn::Mean: return "mean";
+    case ReduceFn::Sum: return "sum";
+    case ReduceFn::Max: return "max";
+    case ReduceFn::Min: return "min";
+    case ReduceFn::Prod: return "prod";
+    case ReduceFn::SumSquare: return "sumsquare";
+    case ReduceFn::L1: return "l1";
+    case ReduceFn::L2: return "l2";
+  }
+  return "?";
+}
+
+std::string_view name_of(ResizeMode m) {
+  switch (m) {
+    case ResizeMode::Nearest: return "nearest";
+    case ResizeMode::Linear: return "linear";
+    case ResizeMode::Cubic: return "cubic";
+  }
+  return "?";
+}
+
+std::optional<Shape> broadcast_shapes(const Shape& a, const Shape& b) {
+  const std::size_t r = std::max(a.size(), b.size());
+  Shape out(r);
+  for (std::size_t i = 0; i < r; ++i) {
+    const std::int64_t x = i < r - a.size() ? 1 : a[i - (r - a.size())];
+    const std::int64_t y = i < r - b.size() ? 1 : b[i - (r - b.size())];
+    if (x != y && x != 1 && y != 1) return std::nullopt;
+    out[i] = x == 1 ? y : x;
+  }
+  return out;
 }
 
 std::string shape_str(const Shape& s) {
@@ -118,11 +172,11 @@ const Tensor& Graph::checked(TensorId id, const std::string& op_name) const {
 }
 
 TensorId Graph::add_op(Op op, Shape out_shape, DType out_dtype) {
-  for (const auto& o : ops_)
-    if (o.name == op.name) throw Error(fmt::format("op name '{}' is used twice in model '{}'", op.name, name_));
+  if (op_names_.count(op.name)) throw Error(fmt::format("op name '{}' is used twice in model '{}'", op.name, name_));
   TensorId out = add_tensor(op.name, std::move(out_shape), out_dtype, TensorKind::Activation);
   tensors_[static_cast<std::size_t>(out)].producer = static_cast<std::int32_t>(ops_.size());
   op.output = out;
+  op_names_.insert(op.name);
   ops_.push_back(std::move(op));
   return out;
 }
@@ -131,8 +185,8 @@ TensorId Graph::input(std::string name, Shape shape, std::optional<DType> dtype)
   return add_tensor(std::move(name), std::move(shape), dtype.value_or(dtype_), TensorKind::Input);
 }
 
-TensorId Graph::weight(std::string name, Shape shape) {
-  return add_tensor(std::move(name), std::move(shape), dtype_, TensorKind::Weight);
+TensorId Graph::weight(std::string name, Shape shape, std::optional<DType> dtype) {
+  return add_tensor(std::move(name), std::move(shape), dtype.value_or(dtype_), TensorKind::Weight);
 }
 
 TensorId Graph::kv_cache(std::string name, Shape shape) {
@@ -145,12 +199,31 @@ TensorId Graph::conv2d(const std::string& name, TensorId xid, const ConvSpec& s)
   need_positive(name, "out_channels", s.out_channels);
   need_positive(name, "kernel height", s.kh);
   need_positive(name, "kernel width", s.kw);
+  need_positive(name, "groups", s.groups);
+  if (x.shape[1] % s.groups != 0 || s.out_channels % s.groups != 0)
+    throw Error(fmt::format("{}: groups {} must divide input channels {} and output channels {}", name, s.groups,
+                            x.shape[1], s.out_channels));
+  const TensorId w = weight(name + ".weight", {s.out_channels, x.shape[1] / s.groups, s.kh, s.kw});
+  const TensorId b = s.bias ? weight(name + ".bias", {s.out_channels}) : kNoTensor;
+  return conv2d_with(name, xid, w, b, s);
+}
+
+TensorId Graph::conv2d_with(const std::string& name, TensorId xid, TensorId wid, TensorId bid, ConvSpec s) {
+  const Tensor& x = checked(xid, name);
+  const Tensor& w = checked(wid, name);
+  if (x.shape.size() != 4) throw Error(fmt::format("{}: conv2d input must be [N, C, H, W], got {}", name, shape_str(x.shape)));
+  if (w.shape.size() != 4)
+    throw Error(fmt::format("{}: conv2d weight must be [F, C/groups, kh, kw], got {}", name, shape_str(w.shape)));
+  s.out_channels = w.shape[0], s.kh = w.shape[2], s.kw = w.shape[3];
   need_positive(name, "stride", s.stride);
   if (s.stride_w != 0) need_positive(name, "column stride", s.stride_w);
   need_positive(name, "dilation", s.dilation);
+  if (s.dilation_w != 0) need_positive(name, "column dilation", s.dilation_w);
   need_positive(name, "groups", s.groups);
   Conv2dAttrs a;
-  a.kh = s.kh, a.kw = s.kw, a.dil_h = a.dil_w = s.dilation, a.groups = s.groups;
+  a.kh = s.kh, a.kw = s.kw, a.groups = s.groups;
+  a.dil_h = s.dilation;
+  a.dil_w = s.dilation_w != 0 ? s.dilation_w : s.dilation;
   a.stride_h = s.stride;
   a.stride_w = s.stride_w != 0 ? s.stride_w : s.stride;
   a.bias = s.bias;
@@ -166,20 +239,28 @@ TensorId Graph::conv2d(const std::string& name, TensorId xid, const ConvSpec& s)
   }
   if (a.pad_top >= eff_h || a.pad_bottom >= eff_h || a.pad_left >= eff_w || a.pad_right >= eff_w)
     throw Error(fmt::format("{}: padding {}/{}/{}/{} larger than the kernel allows (at most {} rows and {} columns for a "
-                            "{}x{} kernel with dilation {})",
+                            "{}x{} kernel with dilation {}x{})",
                             name, a.pad_top, a.pad_bottom, a.pad_left, a.pad_right, eff_h - 1, eff_w - 1, a.kh, a.kw,
-                            s.dilation));
+                            a.dil_h, a.dil_w));
   if (C % a.groups != 0 || s.out_channels % a.groups != 0)
     throw Error(fmt::format("{}: groups {} must divide input channels {} and output channels {}", name, a.groups, C,
                             s.out_channels));
+  const std::int64_t cpg = C / a.groups;
+  if (w.shape[1] != cpg)
+    throw Error(fmt::format("{}: weight {} does not match {} input channels in {} groups (expected {} per group)", name,
+                            shape_str(w.shape), C, a.groups, cpg));
   const std::int64_t OH = (H + a.pad_top + a.pad_bottom - eff_h) / a.stride_h + 1;
   const std::int64_t OW = (W + a.pad_left + a.pad_right - eff_w) / a.stride_w + 1;
   if (H + a.pad_top + a.pad_bottom < eff_h || W + a.pad_left + a.pad_right < eff_w || OH <= 0 || OW <= 0)
-    throw Error(fmt::format("{}: kernel {}x{} (dilation {}) does not fit input {}x{} with padding", name, a.kh, a.kw,
-                            s.dilation, H, W));
-  const std::int64_t cpg = C / a.groups;
-  std::vector<TensorId> ins{xid, weight(name + ".weight", {s.out_channels, cpg, a.kh, a.kw})};
-  if (a.bias) ins.push_back(weight(name + ".bias", {s.out_channels}));
+    throw Error(fmt::format("{}: kernel {}x{} (dilation {}x{}) does not fit input {}x{} with padding", name, a.kh, a.kw,
+                            a.dil_h, a.dil_w, H, W));
+  std::vector<TensorId> ins{xid, wid};
+  if (a.bias) {
+    const Tensor& b = checked(bid, name);
+    if (b.elements() != s.out_channels)
+      throw Error(fmt::format("{}: bias {} does not match {} output channels", name, shape_str(b.shape), s.out_channels));
+    ins.push_back(bid);
+  }
   Op op{name, OpKind::Conv2d, std::move(ins), kNoTensor, a, 0};
   op.macs = checked_product({N, OH, OW, s.out_channels, cpg, a.kh, a.kw}, name + " MACs");
   return add_op(std::move(op), {N, s.out_channels, OH, OW}, dtype_);
@@ -199,7 +280,7 @@ TensorId Graph::matmul(const std::string& name, TensorId xid, std::int64_t out_f
   return out;
 }
 
-TensorId Graph::matmul_with(const std::string& name, TensorId xid, TensorId wid, bool transpose_w) {
+TensorId Graph::matmul_with(const std::string& name, TensorId xid, TensorId wid, bool transpose_w, TensorId bid) {
   const Tensor& x = checked(xid, name);
   const Tensor& w = checked(wid, name);
   if (w.shape.size() != 2) throw Error(fmt::format("{}: weight must be 2-D, got {}", name, shape_str(w.shape)));
@@ -212,6 +293,13 @@ TensorId Graph::matmul_with(const std::string& name, TensorId xid, TensorId wid,
   out.back() = N;
   const std::int64_t rows = x.elements() / K;
   Op op{name, OpKind::MatMul, {xid, wid}, kNoTensor, MatMulAttrs{}, 0};
+  if (bid != kNoTensor) {
+    const Tensor& b = checked(bid, name);
+    if (b.elements() != N)
+      throw Error(fmt::format("{}: bias {} does not match {} output features", name, shape_str(b.shape), N));
+    op.inputs.push_back(bid);
+    op.attrs = MatMulAttrs{true};
+  }
   op.macs = checked_product({rows, K, N}, name + " MACs");
   return add_op(std::move(op), std::move(out), dtype_);
 }
@@ -219,64 +307,89 @@ TensorId Graph::matmul_with(const std::string& name, TensorId xid, TensorId wid,
 TensorId Graph::batched_matmul(const std::string& name, TensorId aid, TensorId bid, bool transpose_b) {
   const Tensor& a = checked(aid, name);
   const Tensor& b = checked(bid, name);
-  if (a.shape.size() < 2 || a.shape.size() != b.shape.size())
-    throw Error(fmt::format("{}: batched matmul needs operands of equal rank >= 2, got {} and {}", name,
-                            shape_str(a.shape), shape_str(b.shape)));
-  const std::size_t r = a.shape.size();
-  for (std::size_t i = 0; i + 2 < r; ++i)
-    if (a.shape[i] != b.shape[i])
-      throw Error(fmt::format("{}: batch dimensions differ: {} and {}", name, shape_str(a.shape), shape_str(b.shape)));
+  if (a.shape.size() < 2 || b.shape.size() < 2)
+    throw Error(fmt::format("{}: batched matmul needs operands of rank >= 2, got {} and {}", name, shape_str(a.shape),
+                            shape_str(b.shape)));
+  const std::size_t r = a.shape.size(), rb = b.shape.size();
+  const Shape a_batch(a.shape.begin(), a.shape.end() - 2), b_batch(b.shape.begin(), b.shape.end() - 2);
+  const std::optional<Shape> batch = broadcast_shapes(a_batch, b_batch);
+  if (!batch)
+    throw Error(fmt::format("{}: batch dimensions differ: {} and {}", name, shape_str(a.shape), shape_str(b.shape)));
   const std::int64_t M = a.shape[r - 2], K = a.shape[r - 1];
-  const std::int64_t Kb = transpose_b ? b.shape[r - 1] : b.shape[r - 2];
-  const std::int64_t N = transpose_b ? b.shape[r - 2] : b.shape[r - 1];
+  const std::int64_t Kb = transpose_b ? b.shape[rb - 1] : b.shape[rb - 2];
+  const std::int64_t N = transpose_b ? b.shape[rb - 2] : b.shape[rb - 1];
   if (K != Kb)
     throw Error(fmt::format("{}: inner dimensions differ: {} . {}{}", name, shape_str(a.shape), shape_str(b.shape),
                             transpose_b ? "^T" : ""));
-  Shape out = a.shape;
-  out[r - 1] = N;
-  const std::int64_t batch = a.elements() / (M * K);
+  Shape out = *batch;
+  out.push_back(M);
+  out.push_back(N);
+  std::int64_t groups = 1;
+  for (std::int64_t d : *batch) groups = checked_mul(groups, d, name + " batch");
   Op op{name, OpKind::BatchedMatMul, {aid, bid}, kNoTensor, BatchedMatMulAttrs{transpose_b}, 0};
-  op.macs = checked_product({batch, M, N, K}, name + " MACs");
+  op.macs = checked_product({groups, M, N, K}, name + " MACs");
   return add_op(std::move(op), std::move(out), dtype_);
 }
 
 TensorId Graph::eltwise(const std::string& name, EltFn fn, TensorId aid, TensorId bid) {
   const Tensor& a = checked(aid, name);
   std::vector<TensorId> ins{aid};
+  Shape out = a.shape;
   if (is_binary(fn)) {
     if (bid == kNoTensor) throw Error(fmt::format("{}: {} needs two inputs", name, name_of(fn)));
     const Tensor& b = checked(bid, name);
-    // b must equal a's shape, or match a trailing suffix of it (broadcast), or be a per-channel
-    // [N, C, 1, 1] scale of an NCHW tensor.
-    bool ok = b.shape == a.shape;
-    if (!ok && b.shape.size() <= a.shape.size())
-      ok = std::equal(b.shape.rbegin(), b.shape.rend(), a.shape.rbegin());
-    if (!ok && b.shape.size() == 4 && a.shape.size() == 4)
-      ok = b.shape[0] == a.shape[0] && b.shape[1] == a.shape[1] && b.shape[2] == 1 && b.shape[3] == 1;
-    if (!ok)
+    const std::optional<Shape> bc = broadcast_shapes(a.shape, b.shape);
+    if (!bc)
       throw Error(fmt::format("{}: shapes {} and {} do not broadcast", name, shape_str(a.shape), shape_str(b.shape)));
+    out = *bc;
     ins.push_back(bid);
   } else if (bid != kNoTensor) {
     throw Error(fmt::format("{}: {} takes one input", name, name_of(fn)));
   }
-  Shape out = a.shape;
-  return add_op(Op{name, OpKind::Elementwise, std::move(ins), kNoTensor, EltwiseAttrs{fn}, 0}, std::move(out), a.dtype);
+  const DType dt = a.dtype;
+  return add_op(Op{name, OpKind::Elementwise, std::move(ins), kNoTensor, EltwiseAttrs{fn}, 0}, std::move(out), dt);
 }
 
 TensorId Graph::pool(const std::string& name, PoolFn fn, TensorId xid, std::int64_t k, std::int64_t stride,
                      std::int64_t pad) {
+  PoolAttrs a;
+  a.fn = fn, a.kh = a.kw = k, a.stride_h = a.stride_w = stride, a.pad_h = a.pad_w = pad;
+  return pool2d(name, xid, a);
+}
+
+TensorId Graph::pool2d(const std::string& name, TensorId xid, const PoolAttrs& in) {
   const Tensor& x = checked(xid, name);
   if (x.shape.size() != 4) throw Error(fmt::format("{}: pool input must be [N, C, H, W], got {}", name, shape_str(x.shape)));
-  need_positive(name, "kernel", k);
-  need_positive(name, "stride", stride);
-  if (pad < 0 || pad >= k)
-    throw Error(fmt::format("{}: padding {} larger than the kernel allows (at most {} for a {}x{} window)", name, pad,
-                            k - 1, k, k));
-  const std::int64_t H = x.shape[2], W = x.shape[3];
-  if (H + 2 * pad < k || W + 2 * pad < k)
-    throw Error(fmt::format("{}: window {}x{} does not fit input {}x{}", name, k, k, H, W));
-  const std::int64_t OH = (H + 2 * pad - k) / stride + 1, OW = (W + 2 * pad - k) / stride + 1;
-  PoolAttrs a{fn, k, k, stride, stride, pad, pad};
+  PoolAttrs a = in;
+  if (a.pad_bottom < 0) a.pad_bottom = a.pad_h;
+  if (a.pad_right < 0) a.pad_right = a.pad_w;
+  need_positive(name, "kernel height", a.kh);
+  need_positive(name, "kernel width", a.kw);
+  need_positive(name, "stride", a.stride_h);
+  need_positive(name, "column stride", a.stride_w);
+  need_positive(name, "dilation", a.dil_h);
+  need_positive(name, "column dilation", a.dil_w);
+  const std::int64_t eff_h = (a.kh - 1) * a.dil_h + 1, eff_w = (a.kw - 1) * a.dil_w + 1;
+  for (int i = 0; i < 4; ++i) {
+    const std::int64_t p = std::array{a.pad_h, a.pad_bottom, a.pad_w, a.pad_right}[static_cast<std::size_t>(i)];
+    const std::int64_t eff = i < 2 ? eff_h : eff_w;
+    if (p < 0 || p >= eff)
+      throw Error(fmt::format("{}: padding {} larger than the kernel allows (at most {} for a {}x{} window)", name, p,
+                              eff - 1, eff_h, eff_w));
+  }
+  const std::int64_t H = x.shape[2] + a.pad_h + a.pad_bottom, W = x.shape[3] + a.pad_w + a.pad_right;
+  if (H < eff_h || W < eff_w)
+    throw Error(fmt::format("{}: window {}x{} does not fit input {}x{}", name, eff_h, eff_w, x.shape[2], x.shape[3]));
+  // ceil mode (PyTorch's rule): the output size rounds up, but the last window must start inside
+  // the input or its leading padding.
+  auto out_size = [&](std::int64_t padded, std::int64_t unpadded, std::int64_t eff, std::int64_t stride,
+                      std::int64_t pad_begin) {
+    std::int64_t o = a.ceil_mode ? (padded - eff + stride - 1) / stride + 1 : (padded - eff) / stride + 1;
+    if (a.ceil_mode && (o - 1) * stride >= unpadded + pad_begin) --o;
+    return o;
+  };
+  const std::int64_t OH = out_size(H, x.shape[2], eff_h, a.stride_h, a.pad_h);
+  const std::int64_t OW = out_size(W, x.shape[3], eff_w, a.stride_w, a.pad_w);
   Shape out = {x.shape[0], x.shape[1], OH, OW};
   return add_op(Op{name, OpKind::Pool, {xid}, kNoTensor, a, 0}, std::move(out), x.dtype);
 }
@@ -365,6 +478,99 @@ TensorId Graph::embedding_with(const std::string& name, TensorId idsid, TensorId
   out.push_back(table.shape[1]);
   DType dt = table.dtype;
   return add_op(Op{name, OpKind::Embedding, {idsid, tableid}, kNoTensor, EmbeddingAttrs{}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::slice(const std::string& name, TensorId xid, Shape starts, Shape steps, Shape out) {
+  const Tensor& x = checked(xid, name);
+  const std::size_t r = x.shape.size();
+  if (starts.size() != r || steps.size() != r || out.size() != r)
+    throw Error(fmt::format("{}: slice of {} needs a start, a step and a size per axis", name, shape_str(x.shape)));
+  for (std::size_t i = 0; i < r; ++i) {
+    const std::int64_t last = starts[i] + (out[i] - 1) * steps[i];
+    if (steps[i] == 0 || out[i] <= 0 || starts[i] < 0 || starts[i] >= x.shape[i] || last < 0 || last >= x.shape[i])
+      throw Error(fmt::format("{}: axis {} of {}: start {}, step {}, size {} leave the tensor", name, i,
+                              shape_str(x.shape), starts[i], steps[i], out[i]));
+  }
+  const DType dt = x.dtype;
+  return add_op(Op{name, OpKind::Slice, {xid}, kNoTensor, SliceAttrs{std::move(starts), std::move(steps)}, 0},
+                std::move(out), dt);
+}
+
+TensorId Graph::gather(const std::string& name, TensorId xid, TensorId iid, int axis) {
+  const Tensor& x = checked(xid, name);
+  const Tensor& ids = checked(iid, name);
+  if (axis < 0 || static_cast<std::size_t>(axis) >= x.shape.size())
+    throw Error(fmt::format("{}: axis {} out of range for {}", name, axis, shape_str(x.shape)));
+  Shape out(x.shape.begin(), x.shape.begin() + axis);
+  out.insert(out.end(), ids.shape.begin(), ids.shape.end());
+  out.insert(out.end(), x.shape.begin() + axis + 1, x.shape.end());
+  const DType dt = x.dtype;
+  return add_op(Op{name, OpKind::Gather, {xid, iid}, kNoTensor, GatherAttrs{axis}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::pad(const std::string& name, TensorId xid, Shape before, Shape after) {
+  const Tensor& x = checked(xid, name);
+  if (before.size() != x.shape.size() || after.size() != x.shape.size())
+    throw Error(fmt::format("{}: padding of {} needs two amounts per axis", name, shape_str(x.shape)));
+  Shape out = x.shape;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (before[i] < 0 || after[i] < 0)
+      throw Error(fmt::format("{}: padding must be >= 0, got {} and {} on axis {}", name, before[i], after[i], i));
+    out[i] = checked_add(checked_add(out[i], before[i], name), after[i], name);
+  }
+  const DType dt = x.dtype;
+  return add_op(Op{name, OpKind::Pad, {xid}, kNoTensor, PadAttrs{std::move(before), std::move(after)}, 0},
+                std::move(out), dt);
+}
+
+TensorId Graph::resize(const std::string& name, TensorId xid, Shape out, ResizeMode mode) {
+  const Tensor& x = checked(xid, name);
+  if (out.size() != x.shape.size())
+    throw Error(fmt::format("{}: resize of {} to {} changes the rank", name, shape_str(x.shape), shape_str(out)));
+  const DType dt = x.dtype;
+  return add_op(Op{name, OpKind::Resize, {xid}, kNoTensor, ResizeAttrs{mode}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::reduce(const std::string& name, ReduceFn fn, TensorId xid, std::vector<int> axes, bool keepdims) {
+  const Tensor& x = checked(xid, name);
+  const int r = static_cast<int>(x.shape.size());
+  if (axes.empty())
+    for (int i = 0; i < r; ++i) axes.push_back(i);
+  for (int& a : axes) {
+    if (a < -r || a >= r) throw Error(fmt::format("{}: axis {} out of range for {}", name, a, shape_str(x.shape)));
+    if (a < 0) a += r;
+  }
+  std::sort(axes.begin(), axes.end());
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    throw Error(fmt::format("{}: an axis is listed twice", name));
+  Shape out;
+  for (int i = 0; i < r; ++i) {
+    const bool reduced = std::binary_search(axes.begin(), axes.end(), i);
+    if (!reduced) out.push_back(x.shape[static_cast<std::size_t>(i)]);
+    else if (keepdims) out.push_back(1);
+  }
+  if (out.empty()) out.push_back(1);  // a full reduction to a scalar
+  const DType dt = x.dtype;
+  return add_op(Op{name, OpKind::Reduce, {xid}, kNoTensor, ReduceAttrs{fn, std::move(axes), keepdims}, 0},
+                std::move(out), dt);
+}
+
+TensorId Graph::col2im(const std::string& name, TensorId cid, Shape out, std::int64_t kh, std::int64_t kw) {
+  const Tensor& c = checked(cid, name);
+  need_positive(name, "kernel height", kh);
+  need_positive(name, "kernel width", kw);
+  if (c.shape.size() != 4 || out.size() != 4 || c.shape[0] != out[0] || c.shape[3] != checked_product({out[1], kh, kw}, name))
+    throw Error(fmt::format("{}: columns {} do not fit an output {} of a {}x{} kernel", name, shape_str(c.shape),
+                            shape_str(out), kh, kw));
+  const DType dt = c.dtype;
+  return add_op(Op{name, OpKind::Col2Im, {cid}, kNoTensor, Col2ImAttrs{kh, kw}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::opaque(const std::string& name, std::string op, const std::vector<TensorId>& inputs, Shape out,
+                       std::optional<DType> dtype) {
+  for (TensorId t : inputs) checked(t, name);
+  return add_op(Op{name, OpKind::Opaque, inputs, kNoTensor, OpaqueAttrs{std::move(op)}, 0}, std::move(out),
+                dtype.value_or(dtype_));
 }
 
 }  // namespace npusim::workloads

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -39,15 +40,30 @@ struct Tensor {
 
 enum class OpKind : std::uint8_t {
   Conv2d, MatMul, BatchedMatMul, Elementwise, Pool, Softmax, Norm, Reshape, Transpose, Concat, Embedding,
+  Slice,   // a strided window of a tensor (a view: its consumers address it)
+  Gather,  // rows of a tensor picked by an index tensor along one axis (data movement)
+  Pad,     // a copy into a larger tensor with borders (data movement)
+  Resize,  // interpolation to a new size (vector unit)
+  Reduce,  // a reduction over some axes (vector unit)
+  Col2Im,  // the overlap-add of a transposed convolution's GEMM columns into its output (vector unit)
+  Opaque,  // an op npusim has no model for: the vector unit streams its bytes (ONNX import)
 };
 std::string_view name_of(OpKind k);
 
-enum class EltFn : std::uint8_t { Add, Mul, Relu, Relu6, Gelu, Silu };
+enum class EltFn : std::uint8_t {
+  Add, Mul, Relu, Relu6, Gelu, Silu, Sub, Div, Pow, Sqrt, Sigmoid, HardSigmoid, HardSwish, Clip, Tanh, Exp, Erf,
+};
 std::string_view name_of(EltFn f);
-constexpr bool is_binary(EltFn f) { return f == EltFn::Add || f == EltFn::Mul; }
+constexpr bool is_binary(EltFn f) {
+  return f == EltFn::Add || f == EltFn::Mul || f == EltFn::Sub || f == EltFn::Div || f == EltFn::Pow;
+}
 
 enum class PoolFn : std::uint8_t { Max, Avg };
 enum class NormFn : std::uint8_t { LayerNorm, RmsNorm };
+enum class ReduceFn : std::uint8_t { Mean, Sum, Max, Min, Prod, SumSquare, L1, L2 };
+std::string_view name_of(ReduceFn f);
+enum class ResizeMode : std::uint8_t { Nearest, Linear, Cubic };
+std::string_view name_of(ResizeMode m);
 
 struct Conv2dAttrs {
   std::int64_t kh = 1, kw = 1;
@@ -68,7 +84,10 @@ struct EltwiseAttrs {
 };
 struct PoolAttrs {
   PoolFn fn = PoolFn::Max;
-  std::int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0;
+  std::int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0;  // pad_h/pad_w: top and left
+  std::int64_t pad_bottom = -1, pad_right = -1;  // -1: as pad_h / pad_w
+  std::int64_t dil_h = 1, dil_w = 1;
+  bool ceil_mode = false;  // the last window may start inside the padding (output size rounds up)
 };
 struct SoftmaxAttrs {};  // over the last axis
 struct NormAttrs {       // over the last axis
@@ -82,9 +101,33 @@ struct ConcatAttrs {
   int axis = 0;
 };
 struct EmbeddingAttrs {};  // ids[...] -> out[..., D] from table[V, D]
+struct SliceAttrs {        // out[i] = x[starts + i * steps] per axis
+  Shape starts, steps;
+};
+struct GatherAttrs {  // out = x[:axis] + indices.shape + x[axis+1:]
+  int axis = 0;
+};
+struct PadAttrs {  // per axis: elements added before, then after
+  Shape before, after;
+};
+struct ResizeAttrs {
+  ResizeMode mode = ResizeMode::Nearest;
+};
+struct ReduceAttrs {
+  ReduceFn fn = ReduceFn::Mean;
+  std::vector<int> axes;  // sorted, non-negative
+  bool keepdims = true;
+};
+struct Col2ImAttrs {  // columns [N, H, W, F*kh*kw] -> out [N, F, OH, OW]
+  std::int64_t kh = 1, kw = 1;
+};
+struct OpaqueAttrs {
+  std::string op;  // e.g. "ai.onnx:LSTM"
+};
 
 using OpAttrs = std::variant<Conv2dAttrs, MatMulAttrs, BatchedMatMulAttrs, EltwiseAttrs, PoolAttrs, SoftmaxAttrs,
-                             NormAttrs, ReshapeAttrs, TransposeAttrs, ConcatAttrs, EmbeddingAttrs>;
+                             NormAttrs, ReshapeAttrs, TransposeAttrs, ConcatAttrs, EmbeddingAttrs, SliceAttrs,
+                             GatherAttrs, PadAttrs, ResizeAttrs, ReduceAttrs, Col2ImAttrs, OpaqueAttrs>;
 
 struct Op {
   std::string name;
@@ -117,7 +160,7 @@ class Graph {
 
   // ---- leaves ----
   TensorId input(std::string name, Shape shape, std::optional<DType> dtype = std::nullopt);
-  TensorId weight(std::string name, Shape shape);
+  TensorId weight(std::string name, Shape shape, std::optional<DType> dtype = std::nullopt);
   TensorId kv_cache(std::string name, Shape shape);
 
   // ---- operators (each returns its output tensor) ----
@@ -131,16 +174,26 @@ class Graph {
     bool bias = false;
     std::array<std::int64_t, 4> padding{-1, -1, -1, -1};  // top, bottom, left, right; -1 = use `pad`
     std::int64_t stride_w = 0;  // column stride when it differs from `stride` (0: the same)
+    std::int64_t dilation_w = 0;  // column dilation when it differs from `dilation` (0: the same)
   };
   // x: [N, C, H, W] -> [N, F, OH, OW]; creates the weight [F, C/groups, kh, kw] (and bias [F]).
   TensorId conv2d(const std::string& name, TensorId x, const ConvSpec& spec);
+  // The same with existing weights: w [F, C/groups, kh, kw] (spec.out_channels, kh, kw are taken
+  // from it) and, when spec.bias, b [F].
+  TensorId conv2d_with(const std::string& name, TensorId x, TensorId w, TensorId b, ConvSpec spec);
   // x: [..., K] -> [..., N]; creates W [K, N] (and b [N]).
   TensorId matmul(const std::string& name, TensorId x, std::int64_t out_features, bool bias = false);
-  // x: [..., K] -> [..., N] with an existing weight [K, N] (tied weights are counted once).
-  TensorId matmul_with(const std::string& name, TensorId x, TensorId w, bool transpose_w = false);
+  // x: [..., K] -> [..., N] with an existing weight [K, N] (tied weights are counted once) and
+  // an optional bias b [N].
+  TensorId matmul_with(const std::string& name, TensorId x, TensorId w, bool transpose_w = false,
+                       TensorId b = kNoTensor);
+  // a[..., M, K] . b[..., K, N]; the batch dimensions broadcast (numpy rules).
   TensorId batched_matmul(const std::string& name, TensorId a, TensorId b, bool transpose_b = false);
+  // Binary functions broadcast with numpy's rules; the output has the broadcast shape.
   TensorId eltwise(const std::string& name, EltFn fn, TensorId a, TensorId b = kNoTensor);
   TensorId pool(const std::string& name, PoolFn fn, TensorId x, std::int64_t k, std::int64_t stride, std::int64_t pad = 0);
+  // A rectangular window with asymmetric padding, dilation and ceil mode (attrs.fn included).
+  TensorId pool2d(const std::string& name, TensorId x, const PoolAttrs& attrs);
   TensorId global_avg_pool(const std::string& name, TensorId x);  // [N, C, H, W] -> [N, C, 1, 1]
   TensorId softmax(const std::string& name, TensorId x);
   TensorId norm(const std::string& name, NormFn fn, TensorId x);  // creates gamma (and beta for LayerNorm)
@@ -149,6 +202,23 @@ class Graph {
   TensorId concat(const std::string& name, const std::vector<TensorId>& xs, int axis);
   TensorId embedding(const std::string& name, TensorId ids, std::int64_t vocab, std::int64_t dim);
   TensorId embedding_with(const std::string& name, TensorId ids, TensorId table);
+  // x[starts[a] + i * steps[a]] for i < out[a] on every axis a (steps may be negative).
+  TensorId slice(const std::string& name, TensorId x, Shape starts, Shape steps, Shape out);
+  TensorId gather(const std::string& name, TensorId x, TensorId indices, int axis);
+  TensorId pad(const std::string& name, TensorId x, Shape before, Shape after);
+  // Interpolates x to `out` (same rank).
+  TensorId resize(const std::string& name, TensorId x, Shape out, ResizeMode mode);
+  // Reduces x over `axes` (any order, negative counts from the end; empty: all axes).
+  TensorId reduce(const std::string& name, ReduceFn fn, TensorId x, std::vector<int> axes, bool keepdims);
+  // The overlap-add of a transposed convolution: cols [N, H, W, F*kh*kw] -> out [N, F, OH, OW].
+  TensorId col2im(const std::string& name, TensorId cols, Shape out, std::int64_t kh, std::int64_t kw);
+  // An op without a model of its own: reads `inputs`, writes a tensor of shape `out`.
+  TensorId opaque(const std::string& name, std::string op, const std::vector<TensorId>& inputs, Shape out,
+                  std::optional<DType> dtype = std::nullopt);
+
+  // Notes for the user about how the model was built (e.g. ops an importer could not map).
+  void add_warning(std::string w) { warnings_.push_back(std::move(w)); }
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   void mark_output(TensorId t) { outputs_.push_back(t); }
 
@@ -162,7 +232,12 @@ class Graph {
   std::vector<Tensor> tensors_;
   std::vector<Op> ops_;
   std::vector<TensorId> outputs_;
+  std::unordered_set<std::string> op_names_;
+  std::vector<std::string> warnings_;
 };
+
+// The numpy broadcast of two shapes; std::nullopt when they do not broadcast.
+std::optional<Shape> broadcast_shapes(const Shape& a, const Shape& b);
 
 // "[1, 64, 56, 56]"
 std::string shape_str(const Shape& s);

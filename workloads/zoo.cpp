@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "workloads/models/models.h"
+#include "workloads/onnx/import.h"
 #include "workloads/scalesim_csv.h"
 
 namespace npusim::workloads {
@@ -128,12 +129,49 @@ const ModelInfo* find_model(std::string_view name) {
   return nullptr;
 }
 
+InputShape parse_input_shape(std::string_view what, std::string_view text) {
+  const std::size_t eq = text.rfind('=');
+  const auto bad = [&](std::string_view why) {
+    return Error(fmt::format("{} {}: {}; expected NAME=D1xD2x... with positive sizes, e.g. input=1x3x224x224", what,
+                             text, why));
+  };
+  if (eq == std::string_view::npos || eq == 0) throw bad("no input name");
+  InputShape s;
+  s.name = std::string(text.substr(0, eq));
+  std::string_view dims = text.substr(eq + 1);
+  while (!dims.empty()) {
+    const std::size_t x = dims.find_first_of("x,");
+    const std::string_view field = dims.substr(0, x);
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
+    if (field.empty() || ec != std::errc{} || end != field.data() + field.size() || v <= 0)
+      throw bad(fmt::format("'{}' is not a positive size", field));
+    s.shape.push_back(v);
+    if (x == std::string_view::npos) break;
+    dims.remove_prefix(x + 1);
+    if (dims.empty()) throw bad("a size is missing at the end");
+  }
+  return s;
+}
+
+std::string to_string(const InputShape& s) {
+  std::string out = s.name + "=";
+  for (std::size_t i = 0; i < s.shape.size(); ++i) out += fmt::format("{}{}", i ? "x" : "", s.shape[i]);
+  return out;
+}
+
 Graph load_model(std::string_view spec, const ModelParams& params) {
-  if (const ModelInfo* m = find_model(spec)) return m->build(params);
-  if (spec.starts_with("gemm:")) return gemm_model(spec, params);
   const std::string path(spec);
   std::error_code ec;
-  if (!spec.empty() && std::filesystem::is_regular_file(path, ec)) {
+  const bool file = !spec.empty() && std::filesystem::is_regular_file(path, ec);
+  if (file && onnx::looks_like_onnx(path)) return onnx::import_file(path, params);
+  if (!params.inputs.empty())
+    throw Error(fmt::format("--input {}: input shapes apply to ONNX models; '{}' is not one", to_string(params.inputs.front()),
+                            spec));
+  if (const ModelInfo* m = find_model(spec)) return m->build(params);
+  if (spec.starts_with("gemm:")) return gemm_model(spec, params);
+  if (spec.ends_with(".onnx")) throw Error(fmt::format("--model {}: no such file", path));
+  if (file) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(fmt::format("--model {}: cannot open the file for reading", path));
     std::ostringstream text;

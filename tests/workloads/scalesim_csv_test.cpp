@@ -24,7 +24,7 @@ constexpr const char* kConvHeader =
 using testing_support::error_of;
 
 Graph read(const std::string& text, std::int64_t batch = 1, const std::string& file = "net.csv") {
-  return read_scalesim_csv(text, file, ModelParams{batch, 0, DType::Int8});
+  return read_scalesim_csv(text, file, ModelParams{batch, 0, DType::Int8, {}});
 }
 
 std::string read_error(const std::string& text, const std::string& file = "net.csv") {

@@ -29,7 +29,7 @@ using testing_support::error_of;
 Graph build(const std::string& name, std::int64_t batch = 1, std::int64_t seq = 0, DType dt = DType::Int8) {
   const ModelInfo* m = find_model(name);
   if (!m) throw std::runtime_error("no model " + name);
-  return m->build(ModelParams{batch, seq, dt});
+  return m->build(ModelParams{batch, seq, dt, {}});
 }
 
 int count_ops(const Graph& g, OpKind kind) {
@@ -102,7 +102,7 @@ TEST(Zoo, EveryModelBuildsAtBatch1And4) {
   for (const ModelInfo& m : model_zoo()) {
     for (std::int64_t batch : {1, 4}) {
       SCOPED_TRACE(m.name + " batch " + std::to_string(batch));
-      Graph g = m.build(ModelParams{batch, 0, DType::Int8});
+      Graph g = m.build(ModelParams{batch, 0, DType::Int8, {}});
       EXPECT_EQ(g.name(), m.name);
       EXPECT_FALSE(g.ops().empty());
       EXPECT_FALSE(g.outputs().empty());
@@ -353,17 +353,17 @@ TEST(ZooParams, RejectsBadBatchAndSeq) {
   EXPECT_THAT(error_of([] { build("gpt2-decode", 1, -1); }), AllOf(HasSubstr("model gpt2-decode: seq"), HasSubstr("got -1")));
   EXPECT_THAT(error_of([] { build("bert-base", 1, 513); }), AllOf(HasSubstr("bert-base"), HasSubstr("got 513")));
   EXPECT_THAT(error_of([] { build("gpt2-prefill", 1, 2048); }), AllOf(HasSubstr("gpt2-prefill"), HasSubstr("got 2048")));
-  EXPECT_THAT(error_of([] { load_model("mlp", ModelParams{0, 0, DType::Int8}); }), HasSubstr("model mlp: batch"));
+  EXPECT_THAT(error_of([] { load_model("mlp", ModelParams{0, 0, DType::Int8, {}}); }), HasSubstr("model mlp: batch"));
 }
 
 // ---------------------------------------------------------------- load_model
 
 TEST(LoadModel, ZooNameWithParams) {
-  Graph g = load_model("resnet50", ModelParams{3, 0, DType::Fp16});
+  Graph g = load_model("resnet50", ModelParams{3, 0, DType::Fp16, {}});
   EXPECT_EQ(g.name(), "resnet50");
   EXPECT_EQ(g.dtype(), DType::Fp16);
   EXPECT_EQ(g.tensor(g.outputs().front()).shape, (Shape{3, 1000}));
-  EXPECT_EQ(load_model("llama7b-layer-decode", ModelParams{1, 64, DType::Int8}).total_macs(),
+  EXPECT_EQ(load_model("llama7b-layer-decode", ModelParams{1, 64, DType::Int8, {}}).total_macs(),
             build("llama7b-layer-decode", 1, 64).total_macs());
 }
 
@@ -378,7 +378,7 @@ TEST(LoadModel, UnknownNameListsTheZoo) {
 }
 
 TEST(LoadModel, GemmSpec) {
-  Graph g = load_model("gemm:64,128,256", ModelParams{7, 0, DType::Bf16});
+  Graph g = load_model("gemm:64,128,256", ModelParams{7, 0, DType::Bf16, {}});
   EXPECT_EQ(g.name(), "gemm_64x128x256");
   ASSERT_EQ(g.ops().size(), 1u);
   EXPECT_EQ(g.op(0).kind, OpKind::MatMul);
@@ -417,7 +417,7 @@ TEST(LoadModel, ScaleSimFileByPath) {
 
 TEST(LoadModel, ScaleSimFileInTheRepository) {
   const std::string path = std::string(NPUSIM_SOURCE_DIR) + "/tests/workloads/data/scalesim_conv_quirks.csv";
-  Graph g = load_model(path, ModelParams{2, 0, DType::Int8});
+  Graph g = load_model(path, ModelParams{2, 0, DType::Int8, {}});
   EXPECT_EQ(g.name(), "scalesim_conv_quirks");
   EXPECT_EQ(g.ops().size(), 5u);
   EXPECT_EQ(g.tensor(g.op(0).inputs[0]).shape, (Shape{2, 3, 224, 224}));
