@@ -1,5 +1,5 @@
 # Runs one npusim command line and checks its exit code and output.
-#   -DNPUSIM=<binary> -DARGS=<;-list> -DEXPECT=ok|error -DMATCH=<regex> [-DOUT_MATCH=<regex>]
+#   -DNPUSIM=<binary> -DARGS=<;-list> -DEXPECT=ok|error -DMATCH=<regex> [-DOUT_MATCH=<regex>] [-DERR_MATCH=<regex>]
 # An error must exit with 1 (a user error, not a crash or a signal), print exactly one line on
 # stderr, and that line must match MATCH.
 execute_process(COMMAND ${NPUSIM} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -10,6 +10,9 @@ if(EXPECT STREQUAL "ok")
   endif()
   if(DEFINED OUT_MATCH AND NOT out MATCHES "${OUT_MATCH}")
     message(FATAL_ERROR "npusim ${cmdline}: stdout does not match '${OUT_MATCH}':\n${out}")
+  endif()
+  if(DEFINED ERR_MATCH AND NOT err MATCHES "${ERR_MATCH}")
+    message(FATAL_ERROR "npusim ${cmdline}: stderr does not match '${ERR_MATCH}':\n${err}")
   endif()
 else()
   if(NOT rc EQUAL 1)

@@ -230,10 +230,8 @@ std::optional<Shape> Importer::declared_shape(const std::string& name) const {
   return s;
 }
 
-void Importer::note_unmapped(const Node& n) {
-  ++unmapped_[n.domain.empty() || n.domain == "ai.onnx" ? n.op : n.domain + ":" + n.op];
-}
-void Importer::note_assumed_shape(const Node& n) { ++assumed_[n.op]; }
+void Importer::note_unmapped(const Node& n) { ++unmapped_[n.domain.empty() ? n.op : n.domain + ":" + n.op]; }
+void Importer::note_assumed_shape(const Node& n) { ++assumed_[n.domain.empty() ? n.op : n.domain + ":" + n.op]; }
 
 Node Importer::make_node(int index, bool named) {
   Node n;
@@ -487,6 +485,12 @@ void Importer::import_node(int index) {
 }
 
 Graph Importer::run() {
+  import_nodes();
+  finish();
+  return std::move(g);
+}
+
+void Importer::import_nodes() {
   const auto& graph = model_.graph();
   for (const auto& o : model_.opset_import()) opsets_[o.domain() == "ai.onnx" ? "" : o.domain()] = static_cast<int>(o.version());
   const int opset = opset_of("");
@@ -520,8 +524,9 @@ Graph Importer::run() {
     v.why_no_data = "it is a sparse tensor (not read)";
     values_[v.name] = std::move(v);
   }
-  for (const auto& vi : graph.value_info()) declared_[vi.name()] = &vi.type();
-  for (const auto& vi : graph.output()) declared_[vi.name()] = &vi.type();
+  for (const auto* list : {&graph.value_info(), &graph.output()})
+    for (const auto& vi : *list)
+      if (vi.type().has_tensor_type() && vi.type().tensor_type().has_shape()) declared_[vi.name()] = &vi.type();
   order_nodes();
   // Constant nodes, for the patterns (their values are imported again in order).
   for (int i : order_) {
@@ -542,8 +547,6 @@ Graph Importer::run() {
   for (std::size_t r = 0; r < rewrites_.size(); ++r)
     for (int i : rewrites_[r].nodes) rewrite_of_[static_cast<std::size_t>(i)] = static_cast<int>(r);
   for (int i : order_) import_node(i);
-  finish();
-  return std::move(g);
 }
 
 void Importer::finish() {

@@ -120,7 +120,9 @@ struct Rewrite {
 class Importer {
  public:
   Importer(const proto::ModelProto& model, std::string source, std::string base_dir, const ModelParams& params);
-  Graph run();
+  Graph run();  // import_nodes(), then the outputs and the warnings
+  // Imports every node the outputs depend on (tests read the values with find_value()).
+  void import_nodes();
 
   // ---- used by the op handlers ----
   Graph g;

@@ -485,7 +485,9 @@ void conv_transpose(Importer& imp, Node& n) {
     } else {
       o = full - pads[i] - pads[i + r];
     }
-    if (o <= 0 || o > full) throw Error(fmt::format("output size {} on axis {} is impossible (at most {})", o, i, full));
+    // output_shape may ask for up to stride - 1 more (an implied output_padding)
+    const std::int64_t most = oshape ? full + strides[i] - 1 : full;
+    if (o <= 0 || o > most) throw Error(fmt::format("output size {} on axis {} is impossible (at most {})", o, i, most));
     out.push_back(o);
   }
   const Shape xs = as_2d(x.shape);
@@ -661,6 +663,17 @@ void layer_norm(Importer& imp, Node& n) {
   const int axis = n.op == "InstanceNormalization" ? 2 : norm_axis(n.attr_int("axis", -1), x.shape.size(), "axis");
   if (n.op == "InstanceNormalization" && x.shape.size() < 3) throw Error("the input must be [N, C, ...]");
   over_trailing(imp, n, axis, [&](TensorId t) { return imp.g.norm(n.name, NormFn::LayerNorm, t); });
+  // LayerNormalization's optional outputs, the mean and the inverse deviation, are reductions
+  // over the normalised axes (kept when a consumer reads them, e.g. in training graphs).
+  std::vector<int> axes;
+  for (int a = axis; a < static_cast<int>(x.shape.size()); ++a) axes.push_back(a);
+  for (std::size_t k = 1; k < 3 && n.op == "LayerNormalization"; ++k) {
+    if (!n.output_used(k)) continue;
+    const Shape s = reduce_shape(x.shape, axes, true);
+    const TensorId t = imp.g.reduce(imp.unique_name(fmt::format("{}.{}", n.name, k == 1 ? "mean" : "inv_std")),
+                                    k == 1 ? ReduceFn::Mean : ReduceFn::L2, imp.tensor_of(x), axes, true);
+    imp.set_tensor_output(n, k, t, s);
+  }
 }
 
 void batch_norm(Importer& imp, Node& n) {
@@ -831,6 +844,7 @@ void import_opaque(Importer& imp, Node& n) {
   for (std::size_t k = 0; k < n.num_outputs(); ++k) {
     if (!n.output_used(k)) continue;
     const std::string& out = n.p->output(static_cast<int>(k));
+    if (imp.consumers(out).empty() && !imp.is_graph_output(out)) continue;  // nothing reads it
     std::optional<Shape> s = imp.declared_shape(out);
     if (!s) s = opaque_shape(n, k);
     if (!s) {
