@@ -266,7 +266,7 @@ std::vector<LayerResult> layers_from_json(const json& result, bool lenient) {
   for (const auto& jl : result.at("layers")) {
     LayerResult l;
     l.name = lenient ? jl.value("name", std::string("?")) : jl.at("name").get<std::string>();
-    if (!lenient || jl.contains("op")) l.op = enum_from<workloads::OpKind, 11>(jl.at("op"), "op", workloads::name_of);
+    if (!lenient || jl.contains("op")) l.op = enum_from<workloads::OpKind, workloads::kNumOpKinds>(jl.at("op"), "op", workloads::name_of);
     if (!lenient || jl.contains("class")) l.cls = enum_from<LayerClass, 4>(jl.at("class"), "layer class", name_of);
     if (!lenient || jl.contains("fused")) l.fused = jl.at("fused").get<std::vector<std::string>>();
     if (!lenient || jl.contains("tiling")) l.mapping = mapping_from(jl.at("tiling"));

@@ -48,6 +48,7 @@ enum class OpKind : std::uint8_t {
   Col2Im,  // the overlap-add of a transposed convolution's GEMM columns into its output (vector unit)
   Opaque,  // an op npusim has no model for: the vector unit streams its bytes (ONNX import)
 };
+inline constexpr std::size_t kNumOpKinds = static_cast<std::size_t>(OpKind::Opaque) + 1;
 std::string_view name_of(OpKind k);
 
 enum class EltFn : std::uint8_t {
