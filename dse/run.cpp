@@ -30,6 +30,7 @@ TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
   ms.batch = t.workload.batch;
   ms.seq = t.workload.seq;
   ms.dtype = t.workload.dtype;
+  ms.inputs = t.workload.inputs;
   compiler::CompileOptions co;
   co.objective = t.mapper_objective;
   auto load = [&]() -> driver::LoadedModel {
@@ -88,7 +89,10 @@ TaskOutcome outcome_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json task_message(const TaskInput& t, const std::string& hash) {
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& i : t.workload.inputs) inputs.push_back(workloads::to_string(i));
   return {{"config", arch::to_yaml(*t.cfg)},
+          {"inputs", inputs},
           {"hash", hash},
           {"model", t.workload.model},
           {"batch", t.workload.batch},
@@ -107,6 +111,8 @@ TaskInput task_from_message(const nlohmann::json& j) {
     t.workload.batch = j.at("batch").get<std::int64_t>();
     t.workload.seq = j.at("seq").get<std::int64_t>();
     if (const auto d = j.at("dtype").get<std::string>(); !d.empty()) t.workload.dtype = driver::parse_operand_dtype("dtype", d);
+    for (const auto& i : j.value("inputs", nlohmann::json::array()))
+      t.workload.inputs.push_back(workloads::parse_input_shape("input", i.get<std::string>()));
     t.engine = driver::parse_engine("engine", j.at("engine").get<std::string>());
     t.mapper_objective = driver::parse_objective("mapper objective", j.at("mapper_objective").get<std::string>());
   } catch (const nlohmann::json::exception& e) {

@@ -53,6 +53,7 @@ std::string Workload::key() const {
   std::string k = fmt::format("{}/b{}", model, batch);
   if (seq > 0) k += fmt::format("/s{}", seq);
   if (dtype) k += fmt::format("/{}", name_of(*dtype));
+  for (const auto& i : inputs) k.append(1, '/').append(workloads::to_string(i));
   return k;
 }
 
@@ -287,8 +288,8 @@ struct SpecParser {
     if (n.kind == RawNode::Kind::Scalar) {
       w.model = n.scalar;
     } else {
-      expect(n, RawNode::Kind::Map, path, "a workload (a model name or a map {model, batch, seq, dtype})");
-      check_keys(n, path, {"model", "batch", "seq", "dtype"});
+      expect(n, RawNode::Kind::Map, path, "a workload (a model name or a map {model, batch, seq, dtype, inputs})");
+      check_keys(n, path, {"model", "batch", "seq", "dtype", "inputs"});
       w.model = scalar(need(n, "model", path), path + ".model");
       if (const RawNode* b = n.find("batch")) w.batch = integer(*b, path + ".batch");
       if (const RawNode* s = n.find("seq")) w.seq = integer(*s, path + ".seq");
@@ -298,6 +299,20 @@ struct SpecParser {
         auto t = parse_dtype(v);
         if (!t || *t == DType::Int32) fail(d->loc, path + ".dtype", fmt::format("dtype '{}': unknown operand datatype", v));
         w.dtype = *t;
+      }
+      if (const RawNode* in = n.find("inputs")) {  // ONNX models: {NAME: 1x128, ...}
+        expect(*in, RawNode::Kind::Map, path + ".inputs", "a map of input names to shapes such as 1x3x224x224");
+        for (const auto& e : in->entries) {
+          const std::string ipath = path + ".inputs." + e.key;
+          const std::string text = fmt::format("{}={}", e.key, scalar(e.value, ipath));
+          try {
+            w.inputs.push_back(workloads::parse_input_shape("shape", text));
+          } catch (const ValidationError&) {
+            throw;
+          } catch (const Error& err) {
+            fail(e.value.loc, ipath, err.what());
+          }
+        }
       }
       if (w.batch < 1) fail(n.find("batch")->loc, path + ".batch", fmt::format("must be >= 1, got {}", w.batch));
       if (w.seq < 0) fail(n.find("seq")->loc, path + ".seq", fmt::format("must be >= 0, got {}", w.seq));
@@ -395,6 +410,7 @@ struct SpecParser {
       try {
         driver::ModelSpec ms;
         ms.model = w.model, ms.batch = w.batch, ms.seq = w.seq;
+        ms.inputs = w.inputs;
         arch::ArchConfig any = *base_cfg;
         if (w.dtype) any.datatypes.macs_per_pe_per_cycle[index_of(*w.dtype)] = 1;
         driver::load_model(ms, any);

@@ -29,6 +29,7 @@
 
 #include "arch/arch_config.h"
 #include "arch/raw_yaml.h"
+#include "workloads/zoo.h"
 #include "arch/schema.h"
 #include "base/hash.h"
 #include "compiler/mapper.h"
@@ -64,8 +65,10 @@ struct Workload {
   std::int64_t batch = 1;
   std::int64_t seq = 0;          // 0 = the model's default
   std::optional<DType> dtype;    // empty = the architecture's default
+  std::vector<workloads::InputShape> inputs;  // ONNX models: input shapes, `inputs: {input_ids: 1x128}`
   SourceLoc loc;
-  // The stable key stored in the database: "resnet50/b1", "bert-base/b1/s128", ".../bf16".
+  // The stable key stored in the database: "resnet50/b1", "bert-base/b1/s128", ".../bf16",
+  // "bert.onnx/b1/input_ids=1x128".
   std::string key() const;
 };
 

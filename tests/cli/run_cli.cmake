@@ -1,7 +1,11 @@
 # Runs one npusim command line and checks its exit code and output.
 #   -DNPUSIM=<binary> -DARGS=<;-list> -DEXPECT=ok|error -DMATCH=<regex> [-DOUT_MATCH=<regex>] [-DERR_MATCH=<regex>]
+#   [-DREMOVE_FIRST=<file>]
 # An error must exit with 1 (a user error, not a crash or a signal), print exactly one line on
 # stderr, and that line must match MATCH.
+if(DEFINED REMOVE_FIRST)  # a file the command must not find from an earlier run
+  file(REMOVE ${REMOVE_FIRST})
+endif()
 execute_process(COMMAND ${NPUSIM} ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 string(REPLACE ";" " " cmdline "${ARGS}")
 if(EXPECT STREQUAL "ok")

@@ -225,6 +225,35 @@ TEST(SweepSpec, WorkloadKeys) {
   EXPECT_EQ(w.key(), "bert-base/b1");
   w.seq = 128, w.batch = 4, w.dtype = DType::Int8;
   EXPECT_EQ(w.key(), "bert-base/b4/s128/int8");
+  Workload o;
+  o.model = "bert.onnx";
+  o.inputs = {{"input_ids", {1, 128}}, {"mask", {1, 128}}};
+  EXPECT_EQ(o.key(), "bert.onnx/b1/input_ids=1x128/mask=1x128");
+}
+
+TEST(SweepSpec, OnnxWorkloadsWithInputShapes) {
+  // The ONNX fixtures of tests/workloads, found next to the spec like layer lists.
+  const std::string dir = NPUSIM_ONNX_FIXTURES;
+  const std::string head = std::string(kHead) + "axes:\n  - {key: cores, values: [1]}\n";
+  const SweepSpec s = parse_spec(head + "workloads:\n  - {model: bert-base.onnx, inputs: {input_ids: 1x64}}\n  - resnet50.onnx\n",
+                                 "t.yaml", dir);
+  ASSERT_EQ(s.workloads.size(), 2u);
+  EXPECT_EQ(s.workloads[0].inputs, (std::vector<workloads::InputShape>{{"input_ids", {1, 64}}}));
+  EXPECT_EQ(s.workloads[0].model, dir + "/bert-base.onnx");
+  auto err = [&](const std::string& wl) {
+    try {
+      parse_spec(head + "workloads:\n" + wl, "t.yaml", dir);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_THAT(err("  - {model: bert-base.onnx, inputs: {input_ids: 1xq}}\n"),
+              HasSubstr("t.yaml:7:49: workloads[0].inputs.input_ids: shape input_ids=1xq: 'q' is not a positive size"));
+  EXPECT_THAT(err("  - {model: bert-base.onnx, inputs: [1x64]}\n"),
+              HasSubstr("t.yaml:7:37: workloads[0].inputs: expected a map of input names to shapes"));
+  EXPECT_THAT(err("  - bert-base.onnx\n"),
+              HasSubstr("t.yaml:7:5: workloads[0]: " + dir + "/bert-base.onnx: input 'input_ids' dimension 1 ('sequence') is dynamic"));
 }
 
 TEST(SweepSpec, ObjectivesAreMetricsByNameOrAlias) {
