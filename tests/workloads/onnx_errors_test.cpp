@@ -240,6 +240,20 @@ TEST(OnnxErrors, BadTensorsInTheFile) {
   }
 }
 
+// Found by the fuzzer (docs/WORKLOADS.md): names from the file may hold line breaks.
+TEST(OnnxErrors, NamesWithControlCharactersStayOnOneLine) {
+  ModelBuilder b(13);
+  b.input("x", {1, 4}).output(std::string("Y\x12\n\x14"));
+  b.node("Relu", {"x"}, {"y"}, "relu\nop");
+  const std::string e = import_error(b);
+  EXPECT_THAT(e, HasSubstr("graph output 'Y\\x12\\x0a\\x14' is produced by no node"));
+  // In the graph too: op names are printable.
+  ModelBuilder ok(13);
+  ok.input("x", {1, 4}).output("y");
+  ok.node("Relu", {"x"}, {"y"}, "relu\nop");
+  EXPECT_EQ(ok.import().ops()[0].name, "relu\\x0aop");
+}
+
 TEST(OnnxErrors, ErrorsDoNotRepeatTheNodeName) {
   const std::string e = conv_error([](proto::NodeProto&) {}, {4, 3, 9, 9});
   EXPECT_THAT(e, Not(HasSubstr("(Conv): conv:")));

@@ -166,7 +166,7 @@ DType Importer::dtype_of(int elem) const {
 }
 
 std::string Importer::unique_name(const std::string& base_in) {
-  const std::string base = base_in.empty() ? "op" : base_in;
+  const std::string base = base_in.empty() ? "op" : printable(base_in);
   if (used_names_.insert(base).second) return base;
   for (int& k = name_counts_[base];;) {
     std::string name = fmt::format("{}_{}", base, ++k);
@@ -178,8 +178,12 @@ TensorId Importer::tensor_of(Value& v) {
   if (v.tensor != kNoTensor) return v.tensor;
   if (!v.is_const) throw Error(fmt::format("internal: tensor '{}' has no graph tensor", v.name));
   if (v.elements() == 0) throw Error(fmt::format("constant '{}' {} has no elements", v.name, shape_str(v.shape)));
-  v.tensor = g.weight(v.name.empty() ? "const" : v.name, tensor_shape(v.shape), dtype_of(v.elem));
+  v.tensor = g.weight(v.name.empty() ? "const" : printable(v.name), tensor_shape(v.shape), dtype_of(v.elem));
   return v.tensor;
+}
+
+TensorId Importer::new_weight(const Value& v, Shape shape) {
+  return g.weight(v.name.empty() ? "const" : printable(v.name), std::move(shape), dtype_of(v.elem));
 }
 
 std::vector<std::int64_t> Importer::int_data(const Value& v, std::string_view what) const {
@@ -230,8 +234,10 @@ std::optional<Shape> Importer::declared_shape(const std::string& name) const {
   return s;
 }
 
-void Importer::note_unmapped(const Node& n) { ++unmapped_[n.domain.empty() ? n.op : n.domain + ":" + n.op]; }
-void Importer::note_assumed_shape(const Node& n) { ++assumed_[n.domain.empty() ? n.op : n.domain + ":" + n.op]; }
+void Importer::note_unmapped(const Node& n) { ++unmapped_[printable(n.domain.empty() ? n.op : n.domain + ":" + n.op)]; }
+void Importer::note_assumed_shape(const Node& n) {
+  ++assumed_[printable(n.domain.empty() ? n.op : n.domain + ":" + n.op)];
+}
 
 Node Importer::make_node(int index, bool named) {
   Node n;
@@ -438,7 +444,7 @@ void Importer::bind_inputs() {
       v.elem = tt.elem_type();
       if (v.elements() == 0)
         throw Error(fmt::format("{}: input '{}' {} has no elements{}", source, name, shape_str(s), first_user(name)));
-      v.tensor = g.input(name, tensor_shape(s), dtype_of(v.elem));
+      v.tensor = g.input(printable(name), tensor_shape(s), dtype_of(v.elem));
       values_[name] = std::move(v);
     }
   }
@@ -596,7 +602,12 @@ Graph import_bytes(std::string_view bytes, const std::string& source, const std:
                             source));
   if (!model.has_graph()) throw Error(fmt::format("{}: not an ONNX model: it has no graph", source));
   Importer imp(model, source, base_dir, params);
-  return imp.run();
+  try {
+    return imp.run();
+  } catch (const Error& e) {
+    // Names from the file may hold any byte: the message stays one printable line.
+    throw Error(printable(e.what(), 4000));
+  }
 }
 
 Graph import_file(const std::string& path, const ModelParams& params) {

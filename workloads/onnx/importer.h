@@ -31,6 +31,9 @@ enum : int {
 };
 bool is_integer_type(int t);  // the integer types and bool
 std::string type_name(int t);
+// A name from the file as it may appear in a message or a graph: control characters escaped,
+// at most `limit` characters.
+std::string printable(std::string_view name, std::size_t limit = 200);
 
 // Constants with at most this many elements have their elements computed at import time.
 inline constexpr std::int64_t kMaxConstElements = std::int64_t{1} << 16;
@@ -132,6 +135,8 @@ class Importer {
 
   // The graph tensor of a value; a constant becomes a weight the first time a runtime op reads it.
   TensorId tensor_of(Value& v);
+  // A weight named after the constant `v` with another shape (the same elements, laid out for an op).
+  TensorId new_weight(const Value& v, Shape shape);
   // The elements of a constant input, or an Error naming it and saying why they are unknown.
   std::vector<std::int64_t> int_data(const Value& v, std::string_view what) const;
   std::vector<double> real_data(const Value& v, std::string_view what) const;

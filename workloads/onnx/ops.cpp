@@ -434,7 +434,7 @@ void import_conv(Importer& imp, Node& n, TensorId bn_bias) {
   // The weight as [F, C/g, kh, kw].
   const Shape w4 = r == 2 ? w.shape : Shape{w.shape[0], w.shape[1], 1, w.shape[2]};
   const TensorId wt = w.is_const && w.tensor == kNoTensor && r == 1
-                          ? imp.g.weight(w.name, w4, imp.dtype_of(w.elem))
+                          ? imp.new_weight(w, w4)
                           : reshaped(imp, n.name + ".w2d", imp.tensor_of(w), w4);
   TensorId bt = n.has(2) ? imp.tensor_of(n.input(2)) : bn_bias;
   spec.bias = bt != kNoTensor;
@@ -500,7 +500,7 @@ void conv_transpose(Importer& imp, Node& n) {
   if (groups == 1) {
     // GEMM: [N, H, W, C] . [C, F*kh*kw] -> columns [N, H, W, F*kh*kw]
     const TensorId xt2 = imp.g.transpose(imp.unique_name(n.name + ".nhwc"), xt, {0, 2, 3, 1});
-    const TensorId wt = w.is_const && w.tensor == kNoTensor ? imp.g.weight(w.name, {C, taps}, imp.dtype_of(w.elem))
+    const TensorId wt = w.is_const && w.tensor == kNoTensor ? imp.new_weight(w, {C, taps})
                                                             : reshaped(imp, n.name + ".w", imp.tensor_of(w), {C, taps});
     cols = imp.g.matmul_with(imp.unique_name(n.name + ".gemm"), xt2, wt);
   } else {
@@ -508,7 +508,7 @@ void conv_transpose(Importer& imp, Node& n) {
     const TensorId xg = reshaped(imp, n.name + ".groups", xt, {N, groups, C / groups, H * W});
     const TensorId xg2 = imp.g.transpose(imp.unique_name(n.name + ".rows"), xg, {0, 1, 3, 2});
     const Shape wg{1, groups, C / groups, taps / groups};
-    const TensorId wt = w.is_const && w.tensor == kNoTensor ? imp.g.weight(w.name, wg, imp.dtype_of(w.elem))
+    const TensorId wt = w.is_const && w.tensor == kNoTensor ? imp.new_weight(w, wg)
                                                             : reshaped(imp, n.name + ".w", imp.tensor_of(w), wg);
     TensorId c = imp.g.batched_matmul(imp.unique_name(n.name + ".gemm"), xg2, wt);
     c = imp.g.transpose(imp.unique_name(n.name + ".cols"), c, {0, 2, 1, 3});
@@ -518,7 +518,7 @@ void conv_transpose(Importer& imp, Node& n) {
   TensorId y = imp.g.col2im(n.name, cols, o4, kh, kw);
   if (n.has(2)) {
     Value& b = n.input(2);
-    const TensorId bt = b.is_const && b.tensor == kNoTensor ? imp.g.weight(b.name, {F, 1, 1}, imp.dtype_of(b.elem))
+    const TensorId bt = b.is_const && b.tensor == kNoTensor ? imp.new_weight(b, {F, 1, 1})
                                                             : reshaped(imp, n.name + ".b", imp.tensor_of(b), {F, 1, 1});
     y = imp.g.eltwise(imp.unique_name(n.name + ".bias"), EltFn::Add, y, bt);
   }
@@ -606,7 +606,7 @@ TensorId import_matmul(Importer& imp, Node& n, Value* bias, Shape& onnx_out) {
   TensorId y;
   // A constant [K, N] right operand is a weight: a plain GEMM over all rows of a.
   if (b.is_const && bs.size() == 2 && batch == Shape(as.begin(), as.end() - 2)) {
-    const TensorId bt = b1 && b.tensor == kNoTensor ? imp.g.weight(b.name, bs, imp.dtype_of(b.elem))
+    const TensorId bt = b1 && b.tensor == kNoTensor ? imp.new_weight(b, bs)
                                                     : reshaped(imp, n.name + ".b", imp.tensor_of(b), bs);
     y = imp.g.matmul_with(n.name, at, bt, false, bias ? imp.tensor_of(*bias) : kNoTensor);
   } else {
@@ -839,7 +839,7 @@ void import_opaque(Importer& imp, Node& n) {
   std::vector<TensorId> ins;
   for (std::size_t k = 0; k < n.in.size(); ++k)
     if (n.has(k) && n.input(k).elements() > 0) ins.push_back(imp.tensor_of(n.input(k)));
-  const std::string label = n.domain.empty() ? n.op : n.domain + ":" + n.op;
+  const std::string label = printable(n.domain.empty() ? n.op : n.domain + ":" + n.op);
   TensorId first = kNoTensor;
   for (std::size_t k = 0; k < n.num_outputs(); ++k) {
     if (!n.output_used(k)) continue;

@@ -44,6 +44,17 @@ std::string type_name(int t) {
   }
 }
 
+std::string printable(std::string_view name, std::size_t limit) {
+  std::string out;
+  for (const char c : name.substr(0, limit)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  if (name.size() > limit) out += "...";
+  return out;
+}
+
 std::int64_t Value::elements() const {
   std::int64_t n = 1;
   for (std::int64_t d : shape) n = checked_mul(n, d, fmt::format("tensor '{}' {}", name, shape_str(shape)));
