@@ -97,7 +97,7 @@ Slo Slo::parse(std::string_view what, std::string_view text) {
 std::int64_t default_batched_tokens(SchedulerKind s, const std::vector<Request>& requests) {
   switch (s) {
     case SchedulerKind::Chunked: return 512;
-    case SchedulerKind::Static: return std::numeric_limits<std::int64_t>::max() / 4;
+    case SchedulerKind::Static:
     case SchedulerKind::Continuous:
     case SchedulerKind::Disaggregated: {
       std::int64_t longest = 0;
@@ -467,11 +467,13 @@ void Sim::swap_in(Rep& r, std::int64_t& tokens, double& swap_s) {
 
 double Sim::form_static(Rep& r) {
   if (r.running.empty()) {
+    std::int64_t tokens = 0;
     while (!r.waiting.empty() && std::int64_t(r.running.size()) < c_.max_batch) {
       const std::int64_t i = r.waiting.front();
       Seq& s = seqs_[static_cast<std::size_t>(i)];
       const std::int64_t need = r.kv.blocks_for(s.final_cached());  // the whole request, reserved up front
-      if (!r.kv.can_admit(need)) break;
+      if (!r.kv.can_admit(need) || tokens + s.todo() > budget_) break;
+      tokens += s.todo();
       r.kv.take(need);
       s.blocks = need;
       r.waiting.pop_front();

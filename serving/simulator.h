@@ -72,9 +72,9 @@ struct ServeConfig {
   std::int32_t timeline_bins = 200;
 };
 
-// The token budget an iteration gets by default: continuous and disaggregated admit whole
+// The token budget an iteration gets by default: static, continuous and disaggregated admit whole
 // prompts, so at least the longest prompt plus output (vLLM: max(max_model_len, 2048)); chunked
-// 512 tokens (Sarathi-Serve's smaller budget); static no limit.
+// 512 tokens (Sarathi-Serve's smaller budget). The chip model sizes the activations for it.
 std::int64_t default_batched_tokens(SchedulerKind s, const std::vector<Request>& requests);
 
 struct RequestRecord {

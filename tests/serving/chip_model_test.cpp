@@ -1,0 +1,122 @@
+// The chip-backed iteration model: memory arithmetic against published parameter counts, the
+// shape grid against exact shapes, and an iteration as the sum of its pieces.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "base/error.h"
+#include "driver/driver.h"
+#include "serving/chip_model.h"
+#include "serving/simulator.h"
+
+namespace npusim::serving {
+namespace {
+
+ChipModelOptions options(const std::string& arch, const std::string& model, int tp, int pp = 1) {
+  ChipModelOptions o;
+  o.arch = driver::load_arch(arch);
+  o.model = find_llm_shape(model);
+  o.tp = tp;
+  o.pp = pp;
+  o.chip_link = {450e9, 2e-6};
+  o.replica_link = {50e9, 5e-6};
+  o.host_bytes_per_s = 32e9;
+  return o;
+}
+
+// A small Llama-shaped model, so that NPU pieces compile quickly.
+LlmShape tiny() { return {"tiny", "test", 2, 512, 8, 2, 1024, 1000}; }
+
+TEST(ChipModel, WeightsMatchThePublishedParameterCounts) {
+  // Llama 2 (Touvron et al. 2023): 6,738,415,616 and 68,976,648,192 parameters (bf16: 2 bytes each).
+  for (auto [name, params] : {std::pair{"llama2-7b", 6738415616.0}, {"llama2-70b", 68976648192.0}}) {
+    for (int tp : {1, 2, 4, 8}) {
+      ChipModelOptions o = options("h200", name, tp);
+      if (std::string(name) == "llama2-70b" && tp == 1) continue;  // does not fit one H200 with room for the cache
+      ChipIterationModel m(o);
+      const double norms = (tp - 1) * (2.0 * m.info().pp * 0 + 2.0 * o.model.layers * o.model.hidden + o.model.hidden);
+      EXPECT_NEAR(m.info().weight_bytes_per_chip * tp, 2 * (params + norms), 2.0 * 8 * o.model.hidden * o.model.head_dim() * (tp - 1) + 1)
+          << name << " tp " << tp;
+    }
+  }
+}
+
+TEST(ChipModel, KvCacheSizeAndErrors) {
+  ChipIterationModel m(options("h100_sxm", "llama2-70b", 4));
+  // 80 layers x 8 KV heads / 4 chips x 128 x 2 (K and V) x 2 bytes
+  EXPECT_DOUBLE_EQ(m.info().kv_bytes_per_token_per_chip, 80 * 2 * 128 * 2 * 2);
+  EXPECT_GT(m.info().kv_tokens, 100000);
+  ChipIterationModel m8(options("h100_sxm", "llama2-70b", 8));
+  EXPECT_GT(m8.info().kv_tokens, m.info().kv_tokens);
+  EXPECT_THROW(ChipIterationModel(options("h100_sxm", "llama2-70b", 1)), Error);  // 138 GB of weights
+  EXPECT_THROW(ChipIterationModel(options("h100_sxm", "llama2-70b", 3)), Error);  // 64 heads
+  EXPECT_THROW(find_llm_shape("gpt5"), Error);
+}
+
+TEST(ChipModel, AnIterationIsTheSumOfItsPieces) {
+  ChipIterationModel m(options("h100_sxm", "llama2-70b", 4));
+  BatchComposition b;
+  b.prefill.push_back({300, 0, true});
+  b.decode = {100, 900};
+  const StepCost s = m.step(b);
+  const double layer = m.dense(302).seconds + m.prefill_attention(300, 0).seconds +
+                       m.decode_attention(2, 500).seconds + 2 * m.allreduce_seconds(302);
+  const double expected = 80 * layer + m.head(3).seconds;
+  EXPECT_NEAR(s.seconds, expected, 1e-12 * expected);
+}
+
+TEST(ChipModel, TheGridIsCloseToExactShapes) {
+  for (const char* arch : {"h100_sxm", "dc-npu"}) {
+    ChipModelOptions o = options(arch, "llama2-7b", 2);
+    if (std::string(arch) == "dc-npu") o.model = tiny();
+    ChipIterationModel grid(o);
+    o.grid = ShapeGrid::Exact;
+    ChipIterationModel exact(o);
+    for (std::int64_t t : {33, 50, 77, 130, 333, 1000, 1500}) {
+      const double g = grid.dense(t).seconds, e = exact.dense(t).seconds;
+      EXPECT_NEAR(g, e, 0.03 * e) << arch << " dense " << t;
+    }
+    BatchComposition b;
+    b.prefill.push_back({250, 0, true});
+    b.decode = {40, 400, 700, 1200, 90};
+    EXPECT_NEAR(grid.step(b).seconds, exact.step(b).seconds, 0.02 * exact.step(b).seconds) << arch;
+  }
+}
+
+TEST(ChipModel, OneRequestAloneTakesItsIterationsExactly) {
+  // TTFT = the prefill iteration (which emits the first token); TPOT = the mean of the decode
+  // iterations, each over its own context.
+  for (const char* arch : {"h100_sxm", "dc-npu"}) {
+    ChipModelOptions o = options(arch, "llama2-7b", 4);
+    ChipIterationModel m(o);
+    const std::int64_t p = 900, n = 12;
+    const std::vector<Request> in{{0, 0.0, p, n}};
+    ServeConfig c;
+    const ServeResult r = simulate(in, c, {&m});
+    BatchComposition pre;
+    pre.prefill.push_back({p, 0, true});
+    double decode = 0;
+    for (std::int64_t k = 1; k < n; ++k) {
+      BatchComposition b;
+      b.decode.push_back(p + k - 1);
+      decode += m.step(b).seconds;
+    }
+    EXPECT_NEAR(r.requests[0].ttft(), m.step(pre).seconds, 1e-15) << arch;
+    EXPECT_NEAR(r.requests[0].tpot(), decode / double(n - 1), 1e-15) << arch;
+  }
+}
+
+TEST(ChipModel, LongerContextsAndMoreTokensCostMore) {
+  ChipIterationModel m(options("h100_sxm", "llama2-70b", 4));
+  BatchComposition a, b;
+  a.decode = std::vector<std::int64_t>(32, 500);
+  b.decode = std::vector<std::int64_t>(32, 4000);
+  EXPECT_GT(m.step(b).seconds, m.step(a).seconds);
+  BatchComposition p1, p2;
+  p1.prefill.push_back({512, 0, true});
+  p2.prefill.push_back({4096, 0, true});
+  EXPECT_GT(m.step(p2).seconds, 4 * m.step(p1).seconds);
+}
+
+}  // namespace
+}  // namespace npusim::serving
