@@ -6,12 +6,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <type_traits>
 
 #include "base/error.h"
 #include "base/files.h"
+#include "base/scalar_text.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "dse/run.h"
+#include "report/serving_html.h"
 #include "serving/serve.h"
 
 namespace npusim::cli {
@@ -41,7 +44,7 @@ struct ServeOptions {
   double watermark = 0.01, swap_gib = 4;
   std::string slo;
   std::string format = "table";
-  std::string csv, json_out;
+  std::string csv, json_out, report_dir, compare;
   bool quiet = false;
 };
 
@@ -177,6 +180,98 @@ void print_table(const serving::ServeOutcome& out, const serving::ServeConfig& c
   fmt::print("simulated {} iterations in {:.2f} s\n", out.result.iterations, out.result.wall_s);
 }
 
+
+// --compare KEY=V1,V2: the options once per value, labelled "KEY=V".
+std::vector<std::pair<std::string, ServeOptions>> compare_variants(const ServeOptions& o) {
+  if (o.compare.empty()) return {{"", o}};
+  const std::size_t eq = o.compare.find('=');
+  if (eq == std::string::npos || eq + 1 >= o.compare.size())
+    throw Error(fmt::format("--compare {}: expected KEY=V1,V2,...", o.compare));
+  const std::string key = o.compare.substr(0, eq);
+  check_choice("--compare", key,
+               {"scheduler", "router", "arch", "tp", "replicas", "max-batch", "max-batched-tokens", "preemption"});
+  std::vector<std::pair<std::string, ServeOptions>> out;
+  std::string values = o.compare.substr(eq + 1);
+  std::size_t pos = 0;
+  while (pos <= values.size()) {
+    const std::size_t comma = values.find(',', pos);
+    const std::string v = values.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    pos = comma == std::string::npos ? values.size() + 1 : comma + 1;
+    ServeOptions x = o;
+    auto integer = [&](auto& field) {
+      std::int64_t n = 0;
+      if (!text::parse_int(v, n) || n < 1) throw Error(fmt::format("--compare {}: '{}' is not a count >= 1", o.compare, v));
+      field = static_cast<std::remove_reference_t<decltype(field)>>(n);
+    };
+    if (key == "scheduler") x.scheduler = v;
+    else if (key == "router") x.router = v;
+    else if (key == "arch") x.m.arch = v;
+    else if (key == "preemption") x.preemption = v;
+    else if (key == "tp") integer(x.tp);
+    else if (key == "replicas") integer(x.replicas);
+    else if (key == "max-batch") integer(x.max_batch);
+    else integer(x.max_batched_tokens);
+    out.emplace_back(key + "=" + v, std::move(x));
+  }
+  return out;
+}
+
+report::ServingReport report_of(const std::vector<std::pair<std::string, serving::ServeOutcome>>& outcomes,
+                                const std::vector<serving::ServeRequest>& requests) {
+  report::ServingReport rep;
+  const serving::ServeOutcome& first = outcomes.front().second;
+  rep.title = fmt::format("Serving {} on {}", first.description.model, first.description.chip);
+  rep.facts.emplace_back("workload", first.description.workload);
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const auto& [label, out] = outcomes[i];
+    const serving::ServeConfig& c = requests[i].config;
+    const std::string name = label.empty() ? "run" : label;
+    rep.facts.emplace_back(name, fmt::format("{} replica(s) of {} x {} (tp {} pp {}), {} scheduler, {} router; {}",
+                                             c.replicas, out.result.replica.chips(), out.description.chip,
+                                             out.description.tp, out.description.pp, serving::name_of(c.scheduler),
+                                             serving::name_of(c.router), out.result.replica.timing));
+    report::ServingRun run;
+    run.label = name;
+    for (const serving::RequestRecord& q : out.result.requests) {
+      if (q.finish_s < 0) continue;
+      run.arrival_s.push_back(q.arrival_s);
+      run.ttft_s.push_back(q.ttft());
+      run.tpot_s.push_back(q.has_tpot() ? q.tpot() : NAN);
+      run.e2e_s.push_back(q.e2e());
+    }
+    const serving::Timeline& t = out.result.timeline;
+    run.bin_s = t.bin_s;
+    run.kv_utilisation = t.kv_utilisation;
+    run.waiting = t.waiting;
+    run.running = t.running;
+    const serving::Summary& s = out.summary;
+    run.figures = {{"TTFT p50", s.ttft_s.p50, "s"},        {"TTFT p90", s.ttft_s.p90, "s"},
+                   {"TTFT p99", s.ttft_s.p99, "s"},        {"TPOT p50", s.tpot_s.p50, "s"},
+                   {"TPOT p90", s.tpot_s.p90, "s"},        {"TPOT p99", s.tpot_s.p99, "s"},
+                   {"E2E p90", s.e2e_s.p90, "s"},          {"requests/s", s.requests_per_s, "1/s"},
+                   {"goodput", s.goodput_rps, "1/s"},      {"kilotokens/s", s.throughput_tokens_per_s / 1e3, "1/s"},
+                   {"chip busy", s.chip_utilisation, ""},  {"preemptions", double(s.preemptions), ""}};
+    if (s.energy_j > 0) run.figures.push_back({"energy/token", s.energy_per_token_j, "J"});
+    rep.runs.push_back(std::move(run));
+  }
+  return rep;
+}
+
+void print_comparison(const std::vector<std::pair<std::string, serving::ServeOutcome>>& outcomes,
+                      const serving::ServeConfig& c) {
+  const serving::RunDescription& d = outcomes.front().second.description;
+  fmt::print("{} on {}; workload: {}\n\n", d.model, d.chip, d.workload);
+  fmt::print("{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>9}\n", "run", "TTFT p50", "TTFT p90", "TTFT p99",
+             "TPOT p50", "TPOT p90", "TPOT p99", "tokens/s", c.slo.any() ? "goodput" : "req/s");
+  for (const auto& [label, out] : outcomes) {
+    const serving::Summary& s = out.summary;
+    fmt::print("{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10.0f} {:>9.2f}\n", fit(label, 28), ms(s.ttft_s.p50),
+               ms(s.ttft_s.p90), ms(s.ttft_s.p99), ms(s.tpot_s.p50), ms(s.tpot_s.p90), ms(s.tpot_s.p99),
+               s.throughput_tokens_per_s, c.slo.any() ? s.goodput_rps : s.requests_per_s);
+  }
+  fmt::print("(latencies in ms)\n");
+}
+
 }  // namespace
 
 void register_serve_commands(CLI::App& app) {
@@ -191,26 +286,60 @@ void register_serve_commands(CLI::App& app) {
   c->add_option("--requests-csv", o->csv, "Write one row per request here");
   c->add_option("--json-out", o->json_out, "Also write the JSON result here");
   c->add_flag("--quiet", o->quiet, "No progress bar");
+  c->add_option("--report", o->report_dir, "Write an HTML report (latency CDFs, over time, KV cache, queue) here");
+  c->add_option("--compare", o->compare,
+                "Run the same requests once per value and compare them: KEY=V1,V2,... with KEY one of scheduler, "
+                "router, arch, tp, replicas, max-batch, max-batched-tokens, preemption");
   c->callback([o] {
     check_choice("--format", o->format, {"table", "json"});
-    const serving::ServeRequest req = request_of(*o);
-    std::unique_ptr<dse::Progress> bar;
-    serving::ProgressFn progress;
-    if (!o->quiet && isatty(STDERR_FILENO)) {
-      progress = [&bar](std::int64_t done, std::int64_t total) {
-        if (!bar) bar = std::make_unique<dse::Progress>(std::size_t(total), 1.0, false);
-        bar->update(std::size_t(done), 0);
-      };
+    std::vector<std::pair<std::string, ServeOptions>> variants = compare_variants(*o);
+    std::vector<std::pair<std::string, serving::ServeOutcome>> outcomes;
+    std::vector<serving::ServeRequest> requests;
+    for (auto& [label, v] : variants) {
+      requests.push_back(request_of(v));
+      std::unique_ptr<dse::Progress> bar;
+      serving::ProgressFn progress;
+      if (!o->quiet && isatty(STDERR_FILENO)) {
+        progress = [&bar](std::int64_t done, std::int64_t total) {
+          if (!bar) bar = std::make_unique<dse::Progress>(std::size_t(total), 1.0, false);
+          bar->update(std::size_t(done), 0);
+        };
+      }
+      outcomes.emplace_back(label, serving::serve(requests.back(), progress));
+      if (bar) bar->finish(std::size_t(outcomes.back().second.summary.requests), 0);
     }
-    const serving::ServeOutcome out = serving::serve(req, progress);
-    if (bar) bar->finish(std::size_t(out.summary.requests), 0);
-    const nlohmann::json j = serving::to_json(out.description, req.config, out.result, out.summary);
-    if (!o->csv.empty()) write_text_file(o->csv, serving::requests_csv(out.result));
+    nlohmann::json j;
+    if (outcomes.size() == 1) {
+      j = serving::to_json(outcomes[0].second.description, requests[0].config, outcomes[0].second.result,
+                           outcomes[0].second.summary);
+    } else {
+      j["compare"] = o->compare;
+      j["runs"] = nlohmann::json::array();
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        nlohmann::json run = serving::to_json(outcomes[i].second.description, requests[i].config,
+                                              outcomes[i].second.result, outcomes[i].second.summary);
+        run["label"] = outcomes[i].first;
+        j["runs"].push_back(std::move(run));
+      }
+    }
+    if (!o->csv.empty()) {
+      if (outcomes.size() > 1) throw Error("--requests-csv: one file per run; not with --compare");
+      write_text_file(o->csv, serving::requests_csv(outcomes[0].second.result));
+    }
     if (!o->json_out.empty()) write_text_file(o->json_out, j.dump(2) + "\n");
-    if (o->format == "json")
+    if (!o->report_dir.empty()) {
+      report::ServingReport rep = report_of(outcomes, requests);
+      const std::filesystem::path dir(o->report_dir);
+      write_text_file(dir / "serving.html", report::render_serving_html(rep));
+      write_text_file(dir / "result.json", j.dump(2) + "\n");
+    }
+    if (o->format == "json") {
       fmt::print("{}\n", j.dump(2));
-    else
-      print_table(out, req.config);
+    } else if (outcomes.size() == 1) {
+      print_table(outcomes[0].second, requests[0].config);
+    } else {
+      print_comparison(outcomes, requests[0].config);
+    }
   });
 }
 
