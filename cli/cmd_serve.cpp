@@ -15,6 +15,7 @@
 #include "cli/common.h"
 #include "dse/run.h"
 #include "report/serving_html.h"
+#include "serving/published.h"
 #include "serving/serve.h"
 
 namespace npusim::cli {
@@ -340,6 +341,46 @@ void register_serve_commands(CLI::App& app) {
     } else {
       print_comparison(outcomes, requests[0].config);
     }
+  });
+
+  struct ValidateOptions {
+    std::string file = "validate/data/public/trtllm/llama2_70b_serving.csv";
+    std::string model = "llama2-70b";
+    std::string format = "table";
+  };
+  auto v = std::make_shared<ValidateOptions>();
+  CLI::App* val = app.add_subcommand(
+      "serve-validate", "Published serving measurements (TTFT, static-batch throughput) against the chip model");
+  val->add_option("--measurements", v->file, "CSV: source,gpu,dtype,tp,measure,batch,input,output,value,unit")
+      ->capture_default_str();
+  val->add_option("--model", v->model, "The model the rows measure")->capture_default_str();
+  val->add_option("--format", v->format, "table or json")->capture_default_str();
+  val->callback([v] {
+    check_choice("--format", v->format, {"table", "json"});
+    const auto preds = serving::predict_published(serving::load_published(v->file), v->model);
+    if (v->format == "json") {
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& p : preds)
+        j.push_back({{"source", p.row.source}, {"gpu", p.row.gpu}, {"dtype", p.row.dtype}, {"tp", p.row.tp},
+                     {"measure", p.row.measure}, {"batch", p.row.batch}, {"input", p.row.input},
+                     {"output", p.row.output}, {"measured", p.row.value}, {"predicted", p.predicted},
+                     {"unit", p.row.unit}, {"error", p.error}});
+      fmt::print("{}\n", j.dump(2));
+      return;
+    }
+    fmt::print("{:<13} {:<9} {:<5} {:>3} {:<11} {:>6} {:>6} {:>6} {:>10} {:>10} {:>8}  {}\n", "source", "gpu", "dtype",
+               "tp", "measure", "batch", "input", "output", "measured", "predicted", "error", "unit");
+    double sum = 0, worst = 0;
+    for (const auto& p : preds) {
+      fmt::print("{:<13} {:<9} {:<5} {:>3} {:<11} {:>6} {:>6} {:>6} {:>10.4g} {:>10.4g} {:>+7.1f}%  {}\n", p.row.source,
+                 p.row.gpu, p.row.dtype, p.row.tp, p.row.measure, p.row.batch, p.row.input, p.row.output, p.row.value,
+                 p.predicted, 100 * p.error, p.row.unit);
+      sum += std::abs(p.error);
+      worst = std::max(worst, std::abs(p.error));
+    }
+    if (!preds.empty())
+      fmt::print("\n{} rows: mean absolute error {:.1f}%, worst {:.1f}%\n", preds.size(), 100 * sum / double(preds.size()),
+                 100 * worst);
   });
 }
 

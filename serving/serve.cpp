@@ -8,6 +8,7 @@
 namespace npusim::serving {
 
 std::vector<Request> requests_of(const ServeRequest& r) {
+  if (!r.requests.empty()) return r.requests;
   if (!r.trace.empty()) return take_first(scale_rate(load_azure_trace(r.trace), r.rate_scale), r.limit);
   return synthesize(r.stream);
 }
@@ -46,7 +47,9 @@ ServeOutcome serve(const ServeRequest& r, const ProgressFn& progress) {
   d.model = o.model.name;
   d.tp = r.tp;
   d.pp = r.pp;
-  if (!r.trace.empty()) {
+  if (!r.requests.empty()) {
+    d.workload = fmt::format("{} given requests", r.requests.size());
+  } else if (!r.trace.empty()) {
     d.workload = fmt::format("trace {}", r.trace);
     if (r.rate_scale != 1) d.workload += fmt::format(" at {}x its rate", r.rate_scale);
     if (r.limit > 0) d.workload += fmt::format(", first {} requests", r.limit);

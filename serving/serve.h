@@ -30,7 +30,8 @@ struct ServeRequest {
   std::string trace;
   double rate_scale = 1;
   std::int64_t limit = 0;  // the first N requests of the trace (0: all)
-  StreamSpec stream;       // when `trace` is empty
+  StreamSpec stream;       // when `trace` is empty and `requests` too
+  std::vector<Request> requests;  // given requests (sorted by arrival), instead of a trace or a stream
   // the pool
   ServeConfig config;
 };

@@ -199,7 +199,7 @@ class Sim {
  private:
   void check_fits() const;
   // events
-  void arrive(std::int64_t i, double now);
+  void arrive(std::int64_t i);
   void step_done(Rep& r, double now);
   void transfer_done(std::int64_t s, double now);
   // scheduling
@@ -238,7 +238,7 @@ class Sim {
   std::vector<RequestRecord> rec_;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events_;
   std::uint64_t order_ = 0, rr_prefill_ = 0, rr_decode_ = 0;
-  std::vector<std::int32_t> dirty_;
+  std::vector<std::int32_t> dirty_, arrived_;
   std::int64_t done_ = 0, iterations_ = 0;
   // gauges: pool sums and their integrals
   std::int64_t total_blocks_ = 0, used_ = 0, waiting_ = 0, running_ = 0, busy_ = 0, in_system_ = 0;
@@ -334,7 +334,7 @@ Rep& Sim::route(std::int32_t first, std::int32_t count, std::uint64_t& rr) {
   return reps_[static_cast<std::size_t>(best)];
 }
 
-void Sim::arrive(std::int64_t i, double now) {
+void Sim::arrive(std::int64_t i) {
   const Request& q = req_[static_cast<std::size_t>(i)];
   Seq& s = seqs_[static_cast<std::size_t>(i)];
   s.prompt = q.prompt_tokens;
@@ -353,7 +353,6 @@ void Sim::arrive(std::int64_t i, double now) {
   r.waiting.push_back(i);
   ++in_system_;
   touch(r);
-  start(r, now);
 }
 
 void Sim::add_part(Rep& r, std::int64_t i, std::int64_t tokens) {
@@ -654,8 +653,14 @@ ServeResult Sim::run() {
     const double now = arrival ? req_[next].arrival_s : events_.top().t;
     advance(now);
     if (arrival) {
-      arrive(std::int64_t(next), now);
-      ++next;
+      // Every request arriving at this instant joins its queue before any replica forms a batch.
+      arrived_.clear();
+      do {
+        arrive(std::int64_t(next));
+        arrived_.push_back(seqs_[next].replica);
+        ++next;
+      } while (next < req_.size() && req_[next].arrival_s == now);
+      for (std::int32_t id : arrived_) start(reps_[static_cast<std::size_t>(id)], now);
     } else {
       const Event e = events_.top();
       events_.pop();
