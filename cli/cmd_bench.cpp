@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "dse/run.h"
+#include "serving/serve.h"
 #include "sim/simulate.h"
 
 namespace npusim::cli {
@@ -128,6 +129,46 @@ std::vector<Case> default_simulation_cases() {
   return v;
 }
 
+// Issue 15's targets: the whole 2023 Azure conversation trace on 4 replicas (< 10 s); one
+// million requests (< 3 min, with the progress bar of `npusim serve`).
+void serving_suite(const std::string& trace_file, std::int64_t million, bool quiet) {
+  fmt::print("serving: `npusim serve`, llama2-70b on h100_sxm replicas of 4 (tp 4, NVLink 450 GB/s), continuous "
+             "batching; wall time end to end (trace reading, chip model, simulation)\n\n");
+  fmt::print("{:<52} {:>9} {:>9} {:>12} {:>9} {:>9}\n", "case", "requests", "replicas", "iterations", "wall s",
+             "sim s");
+  auto run = [&](const std::string& name, serving::ServeRequest r, bool bar) {
+    r.arch = "h100_sxm";
+    r.model = "llama2-70b";
+    r.tp = 4;
+    r.chip_link = {450e9, 936.25e-9};
+    std::unique_ptr<dse::Progress> progress;
+    serving::ProgressFn fn;
+    if (bar) {
+      fn = [&progress](std::int64_t done, std::int64_t total) {
+        if (!progress) progress = std::make_unique<dse::Progress>(std::size_t(total), 5.0, false, "serve");
+        progress->update(std::size_t(done), 0);
+      };
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const serving::ServeOutcome out = serving::serve(r, fn);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (progress) progress->finish(std::size_t(out.summary.requests), 0);
+    fmt::print("{:<52} {:>9} {:>9} {:>12} {:>9.2f} {:>9.2f}\n", name, out.summary.requests, r.config.replicas,
+               out.result.iterations, wall, out.result.wall_s);
+  };
+  serving::ServeRequest trace;
+  trace.trace = trace_file;
+  trace.config.replicas = 4;
+  run("azure_conv_2023.csv (19,366 requests)", trace, false);
+  serving::ServeRequest big;
+  big.stream.count = million;
+  big.stream.rate_per_s = 22;
+  big.stream.prompt = serving::LengthDist::parse("--prompt", "trace:" + trace.trace, "ContextTokens");
+  big.stream.output = serving::LengthDist::parse("--output", "trace:" + trace.trace, "GeneratedTokens");
+  big.config.replicas = 16;
+  run(fmt::format("poisson 22/s, lengths from the trace ({} requests)", human_count(double(million))), big, !quiet);
+}
+
 }  // namespace
 
 void register_bench_command(CLI::App& app) {
@@ -138,18 +179,28 @@ void register_bench_command(CLI::App& app) {
     int jobs = 2;
     std::vector<std::string> engines{"analytic", "systemc"};
     std::string spec = "bench-resnet50-1000";
+    std::int64_t serving_requests = 1000000;
+    std::string serving_trace = "workloads/traces/azure_conv_2023.csv";
   };
   auto o = std::make_shared<Opts>();
   CLI::App* bench = app.add_subcommand(
       "bench", "Benchmark npusim itself: the mapping search, the SystemC simulation, a 1,000-point sweep");
   bench->add_option("--repeat", o->repeat, "Runs per case; the median is reported")->capture_default_str();
-  bench->add_option("--suite", o->suite, "mapping, simulation, all (mapping and simulation) or sweep")
+  bench->add_option("--suite", o->suite, "mapping, simulation, all (mapping and simulation), sweep or serving")
       ->capture_default_str();
   bench->add_option("--case", o->cases, "MODEL@ARCH[:SEQ] to run instead of the default cases (repeatable)");
   bench->add_option("--jobs", o->jobs, "sweep: worker processes")->capture_default_str();
   bench->add_option("--engine", o->engines, "sweep: the engines to time (repeatable) [default: analytic and systemc]");
   bench->add_option("--spec", o->spec, "sweep: the spec (a file or an example name)")->capture_default_str();
+  bench->add_option("--serving-requests", o->serving_requests, "serving: requests of the synthetic stream")
+      ->capture_default_str();
+  bench->add_option("--serving-trace", o->serving_trace, "serving: the trace (from the repository's root)")
+      ->capture_default_str();
   bench->callback([o] {
+    if (o->suite == "serving") {
+      serving_suite(o->serving_trace, o->serving_requests, false);
+      return;
+    }
     if (o->suite == "sweep") {
       std::vector<driver::Engine> engines;
       for (const auto& e : o->engines) engines.push_back(driver::parse_engine("--engine", e));
@@ -157,7 +208,7 @@ void register_bench_command(CLI::App& app) {
       return;
     }
     if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all")
-      throw Error(fmt::format("--suite {}: expected mapping, simulation, all or sweep", o->suite));
+      throw Error(fmt::format("--suite {}: expected mapping, simulation, all, sweep or serving", o->suite));
     std::vector<Case> custom = parse_cases(o->cases);
     if (o->suite != "simulation") mapping_suite(custom.empty() ? default_mapping_cases() : custom, o->repeat);
     if (o->suite != "mapping") simulation_suite(custom.empty() ? default_simulation_cases() : custom, o->repeat);

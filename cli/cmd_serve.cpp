@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "dse/run.h"
+#include "dse/serve_plan.h"
 #include "report/serving_html.h"
 #include "serving/published.h"
 #include "serving/serve.h"
@@ -302,7 +303,7 @@ void register_serve_commands(CLI::App& app) {
       serving::ProgressFn progress;
       if (!o->quiet && isatty(STDERR_FILENO)) {
         progress = [&bar](std::int64_t done, std::int64_t total) {
-          if (!bar) bar = std::make_unique<dse::Progress>(std::size_t(total), 1.0, false);
+          if (!bar) bar = std::make_unique<dse::Progress>(std::size_t(total), 1.0, false, "serve");
           bar->update(std::size_t(done), 0);
         };
       }
@@ -381,6 +382,102 @@ void register_serve_commands(CLI::App& app) {
     if (!preds.empty())
       fmt::print("\n{} rows: mean absolute error {:.1f}%, worst {:.1f}%\n", preds.size(), 100 * sum / double(preds.size()),
                  100 * worst);
+  });
+
+  struct PlanOptions {
+    ServeOptions o;
+    std::vector<std::int32_t> tps{1, 2, 4, 8}, pps{1};
+    std::int32_t max_replicas = 8;
+    double attainment = 0.9;
+    dse::SweepOptions sweep;
+    bool jobs_given = false;
+    std::string format = "table";
+  };
+  auto p = std::make_shared<PlanOptions>();
+  p->sweep.db = "serve-plan.db";
+  CLI::App* plan = app.add_subcommand(
+      "serve-plan", "The smallest pool (replicas x TP/PP split) that meets an SLO at a rate, on the sweep engine");
+  add_replica_options(*plan, p->o);
+  add_workload_options(*plan, p->o);
+  add_pool_options(*plan, p->o);
+  plan->remove_option(plan->get_option("--tp"));
+  plan->remove_option(plan->get_option("--pp"));
+  plan->add_option("--tp", p->tps, "Tensor-parallel splits to try (comma-separated)")->delimiter(',')->default_str("1,2,4,8");
+  plan->add_option("--pp", p->pps, "Pipeline splits to try (comma-separated)")->delimiter(',')->default_str("1");
+  plan->add_option("--max-replicas", p->max_replicas, "Replicas to try: 1 to this")->capture_default_str();
+  plan->add_option("--attainment", p->attainment,
+                   "A pool meets the SLO when this fraction of its requests does (DistServe's goodput criterion)")
+      ->capture_default_str();
+  plan->add_option("--db", p->sweep.db, "Results database (SQLite; resumable)")->capture_default_str();
+  plan->add_option("-j,--jobs", p->sweep.jobs, "Worker processes [default: the CPUs]")
+      ->each([p](const std::string&) { p->jobs_given = true; });
+  plan->add_option("--format", p->format, "table or json")->capture_default_str();
+  plan->add_flag("--quiet", p->sweep.quiet, "No progress");
+  plan->callback([p] {
+    check_choice("--format", p->format, {"table", "json"});
+    dse::MpiSession mpi;
+    if (mpi.active() && mpi.rank() != 0) {
+      if (!p->jobs_given) p->sweep.jobs = 1;
+      dse::run_mpi_worker(mpi, p->sweep);
+      return;
+    }
+    dse::Plan pl;
+    double attainment = p->attainment;
+    try {
+      dse::ServePlanSpec spec;
+      spec.arch = p->o.m.arch;
+      spec.sets = p->o.m.sets;
+      ServeOptions one = p->o;
+      one.tp = one.pp = 1;
+      one.replicas = 1;
+      spec.base = request_of(one);
+      spec.tps = p->tps;
+      spec.pps = p->pps;
+      spec.max_replicas = p->max_replicas;
+      spec.attainment = p->attainment;
+      for (auto tp : p->tps)
+        for (auto pp : p->pps)
+          if (tp * pp > 1 && !(p->o.intra_gb > 0))
+            throw Error(fmt::format("--tp {} --pp {}: replicas of several chips need the link between them "
+                                    "(--intra-node-gb-per-s)",
+                                    tp, pp));
+      pl = dse::make_serve_plan(spec);
+    } catch (...) {
+      if (mpi.active()) dse::run_mpi_coordinator(mpi, nullptr, p->sweep);
+      throw;
+    }
+    if (mpi.active() && !p->jobs_given) p->sweep.jobs = 1;
+    const dse::SweepSummary s = mpi.active() ? dse::run_mpi_coordinator(mpi, &pl, p->sweep) : dse::run_sweep(pl, p->sweep);
+    const dse::ResultsDb db(p->sweep.db, false);
+    const dse::ServePlanResult r = dse::choose_pool(pl, db, attainment);
+    if (p->format == "json") {
+      nlohmann::json j;
+      j["candidates"] = nlohmann::json::array();
+      for (const auto& x : r.candidates)
+        j["candidates"].push_back({{"tp", x.tp}, {"pp", x.pp}, {"replicas", x.replicas}, {"chips", x.chips},
+                                   {"meets_slo", x.meets}, {"error", x.error}, {"metrics", x.metrics}});
+      j["chosen"] = r.chosen ? nlohmann::json(*r.chosen) : nlohmann::json(nullptr);
+      j["db"] = p->sweep.db;
+      fmt::print("{}\n", j.dump(2));
+      return;
+    }
+    fmt::print("{} candidate pools ({} ran now, {} already in {}), SLO {} met by >= {:.0f}% of the requests\n\n",
+               r.candidates.size(), s.ran, s.present, p->sweep.db, p->o.slo, 100 * attainment);
+    fmt::print("{:>3} {:>3} {:>8} {:>6} {:>10} {:>10} {:>10} {:>10}  {}\n", "tp", "pp", "replicas", "chips",
+               "attained", "TTFT p90", "TPOT p90", "goodput", "");
+    auto metric = [](const dse::PoolCandidate& x, const char* k) {
+      auto it = x.metrics.find(k);
+      return it == x.metrics.end() ? NAN : it->second;
+    };
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      const auto& x = r.candidates[i];
+      fmt::print("{:>3} {:>3} {:>8} {:>6} {:>9.1f}% {:>10} {:>10} {:>10.2f}  {}\n", x.tp, x.pp, x.replicas, x.chips,
+                 100 * metric(x, "slo_attainment"), ms(metric(x, "ttft_p90_s")), ms(metric(x, "tpot_p90_s")),
+                 metric(x, "goodput_rps"),
+                 r.chosen && *r.chosen == i ? "<- the smallest pool meeting the SLO"
+                                            : (!x.error.empty() ? fit(x.error, 60) : ""));
+    }
+    if (!r.chosen) fmt::print("\nno candidate meets the SLO: more replicas (--max-replicas) or larger splits\n");
   });
 }
 

@@ -19,6 +19,7 @@
 #include "dse/analysis.h"
 #include "dse/results_db.h"
 #include "dse/run.h"
+#include "serving/output.h"
 #include "dse/spec.h"
 
 namespace npusim::cli {
@@ -61,6 +62,8 @@ nlohmann::json metrics_json(const ResultRow& r) {
     else
       j[m.name] = *v;
   }
+  for (const auto& m : serving::serving_metrics())
+    if (auto v = r.metric(m.name)) j[m.name] = *v;
   return j;
 }
 
@@ -254,6 +257,7 @@ void run_export(const ExportCmd& c) {
     text = "config_hash,workload,engine,sweep,model,batch,seq,dtype,status";
     for (const auto& a : axes) text += fmt::format(",{}", csv_field(a));
     for (const auto& m : metric_catalog()) text += fmt::format(",{}", m.name);
+    for (const auto& m : serving::serving_metrics()) text += fmt::format(",{}", m.name);
     text += ",wall_s,host,worker,finished_at,error\n";
     for (const auto& r : rows) {
       text += fmt::format("{},{},{},{},{},{},{},{},{}", r.config_hash, csv_field(r.workload), r.engine, csv_field(r.sweep),
@@ -262,6 +266,10 @@ void run_export(const ExportCmd& c) {
       for (const auto& m : metric_catalog()) {
         auto v = r.metric(m.name);
         text += fmt::format(",{}", v ? metric_value_text(m, *v) : std::string());
+      }
+      for (const auto& m : serving::serving_metrics()) {
+        auto v = r.metric(m.name);
+        text += fmt::format(",{}", v ? fmt::format("{:.9g}", *v) : std::string());
       }
       text += fmt::format(",{:.6g},{},{},{},{}\n", r.wall_s, csv_field(r.host), csv_field(r.worker), r.finished_at,
                           csv_field(r.error));

@@ -10,13 +10,30 @@
 
 #include "base/error.h"
 #include "compiler/stats.h"
+#include "serving/output.h"
 #include "npusim_version.h"
 
 namespace npusim::dse {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: the serving metrics' columns
+
+// The metric columns: a chip run's (compiler::metric_catalog()), then a serving run's
+// (serving::serving_metrics()); a row fills those of its kind.
+struct MetricColumn {
+  std::string name;
+  bool integer = false;
+};
+const std::vector<MetricColumn>& metric_columns() {
+  static const std::vector<MetricColumn> cols = [] {
+    std::vector<MetricColumn> c;
+    for (const auto& m : compiler::metric_catalog()) c.push_back({m.name, m.integer});
+    for (const auto& m : serving::serving_metrics()) c.push_back({m.name, false});
+    return c;
+  }();
+  return cols;
+}
 
 // The fixed columns before and after the metric columns, in table order.
 const char* const kHead[] = {"config_hash", "workload", "engine", "sweep", "model", "batch", "seq", "dtype",
@@ -25,7 +42,7 @@ const char* const kTail[] = {"result", "wall_s", "host", "worker", "finished_at"
 
 std::vector<std::string> all_columns() {
   std::vector<std::string> c(std::begin(kHead), std::end(kHead));
-  for (const auto& m : compiler::metric_catalog()) c.push_back(m.name);
+  for (const auto& m : metric_columns()) c.push_back(m.name);
   c.insert(c.end(), std::begin(kTail), std::end(kTail));
   return c;
 }
@@ -140,7 +157,7 @@ ResultsDb::ResultsDb(const std::string& path, bool create) : path_(path) {
         "config_hash TEXT NOT NULL, workload TEXT NOT NULL, engine TEXT NOT NULL, sweep TEXT, model TEXT NOT NULL, "
         "batch INTEGER NOT NULL, seq INTEGER NOT NULL, dtype TEXT, point TEXT NOT NULL, config TEXT, "
         "status TEXT NOT NULL CHECK (status IN ('done', 'failed')), error TEXT";
-    for (const auto& m : compiler::metric_catalog()) cols += fmt::format(", {} {}", m.name, m.integer ? "INTEGER" : "REAL");
+    for (const auto& m : metric_columns()) cols += fmt::format(", {} {}", m.name, m.integer ? "INTEGER" : "REAL");
     cols += ", result TEXT, wall_s REAL NOT NULL, host TEXT NOT NULL, worker TEXT, finished_at TEXT NOT NULL, "
             "PRIMARY KEY (config_hash, workload, engine)";
     exec("BEGIN IMMEDIATE");
@@ -199,7 +216,7 @@ bool ResultsDb::put(const ResultRow& r) {
   s.bind_or_null(i++, r.config);
   s.bind(i++, r.status);
   s.bind_or_null(i++, r.error);
-  for (const auto& m : compiler::metric_catalog()) {
+  for (const auto& m : metric_columns()) {
     auto it = r.metrics.find(m.name);
     if (it == r.metrics.end())
       s.null(i++);
@@ -297,7 +314,7 @@ std::vector<ResultRow> ResultsDb::rows(const RowFilter& f) const {
     r.model = s.text(i++), r.batch = s.integer(i++), r.seq = s.integer(i++), r.dtype = s.text(i++);
     r.point = nlohmann::json::parse(s.text(i++));
     r.config = s.text(i++), r.status = s.text(i++), r.error = s.text(i++);
-    for (const auto& m : compiler::metric_catalog()) {
+    for (const auto& m : metric_columns()) {
       if (!s.is_null(i)) r.metrics[m.name] = s.real(i);
       ++i;
     }

@@ -16,6 +16,7 @@
 #include "base/subprocess.h"
 #include "arch/loader.h"
 #include "driver/driver.h"
+#include "serving/serve.h"
 #include "compiler/mapper.h"
 #include "dse/task_queue.h"
 
@@ -24,7 +25,25 @@ namespace npusim::dse {
 // ---------------------------------------------------------------------------------------------
 // one task
 
+namespace {
+// A serving workload on the point's architecture (npusim serve-plan): the pool's figures as
+// metrics, its summary as the result.
+TaskOutcome execute_serving_task(const TaskInput& t) {
+  serving::ServeRequest r = serving::request_from_json(t.workload.serving);
+  r.arch_config = t.cfg;
+  const serving::ServeOutcome out = serving::serve(r);
+  TaskOutcome o;
+  o.ok = true;
+  o.metrics = serving::serving_metric_values(r.config, out.result, out.summary);
+  nlohmann::json j = serving::to_json(out.description, r.config, out.result, out.summary);
+  j.erase("timeline");  // rows stay small; `npusim serve` draws it
+  o.result = j.dump();
+  return o;
+}
+}  // namespace
+
 TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
+  if (!t.workload.serving.is_null()) return execute_serving_task(t);
   driver::ModelSpec ms;
   ms.model = t.workload.model;
   ms.batch = t.workload.batch;
@@ -99,7 +118,8 @@ nlohmann::json task_message(const TaskInput& t, const std::string& hash) {
           {"seq", t.workload.seq},
           {"dtype", t.workload.dtype ? std::string(name_of(*t.workload.dtype)) : std::string()},
           {"engine", driver::name_of(t.engine)},
-          {"mapper_objective", compiler::name_of(t.mapper_objective)}};
+          {"mapper_objective", compiler::name_of(t.mapper_objective)},
+          {"serving", t.workload.serving}};
 }
 
 TaskInput task_from_message(const nlohmann::json& j) {
@@ -115,6 +135,7 @@ TaskInput task_from_message(const nlohmann::json& j) {
       t.workload.inputs.push_back(workloads::parse_input_shape("input", i.get<std::string>()));
     t.engine = driver::parse_engine("engine", j.at("engine").get<std::string>());
     t.mapper_objective = driver::parse_objective("mapper objective", j.at("mapper_objective").get<std::string>());
+    if (j.contains("serving")) t.workload.serving = j.at("serving");
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("a malformed task message: {}", e.what()));
   }
@@ -545,8 +566,8 @@ void sweep_benchmark(const std::string& spec, const std::vector<driver::Engine>&
 // ---------------------------------------------------------------------------------------------
 // progress
 
-Progress::Progress(std::size_t total, double interval_s, bool quiet)
-    : total_(total), interval_s_(interval_s), quiet_(quiet), tty_(::isatty(STDERR_FILENO) == 1) {
+Progress::Progress(std::size_t total, double interval_s, bool quiet, std::string label)
+    : total_(total), interval_s_(interval_s), quiet_(quiet), tty_(::isatty(STDERR_FILENO) == 1), label_(std::move(label)) {
   start_ = last_ = std::chrono::steady_clock::now();
 }
 
@@ -580,13 +601,13 @@ void Progress::update(std::size_t done, std::size_t failed, bool force) {
     const std::size_t n = done + failed;
     const int width = 28;
     const int fill = total_ ? int(double(width) * double(n) / double(total_)) : width;
-    fmt::print(stderr, "\r\x1b[Ksweep [{}{}] {}", std::string(std::size_t(fill), '#'),
+    fmt::print(stderr, "\r\x1b[K{} [{}{}] {}", label_, std::string(std::size_t(fill), '#'),
                std::string(std::size_t(width - fill), '.'), line(done, failed));
     std::fflush(stderr);
     drawn_ = true;
   } else {
     if (!force && since < interval_s_) return;
-    fmt::print(stderr, "sweep: {}\n", line(done, failed));
+    fmt::print(stderr, "{}: {}\n", label_, line(done, failed));
   }
   last_ = now;
 }

@@ -174,10 +174,10 @@ SweepSummary run_sweep(const Plan& plan, const SweepOptions& o);
 void sweep_benchmark(const std::string& spec, const std::vector<driver::Engine>& engines, int jobs);
 
 // Done/total with rate and ETA on stderr: a bar redrawn in place on a terminal, a plain line
-// every `interval_s` otherwise.
+// every `interval_s` otherwise, each headed by `label`.
 class Progress {
  public:
-  Progress(std::size_t total, double interval_s, bool quiet);
+  Progress(std::size_t total, double interval_s, bool quiet, std::string label = "sweep");
   void update(std::size_t done, std::size_t failed, bool force = false);
   void finish(std::size_t done, std::size_t failed);
 
@@ -186,6 +186,7 @@ class Progress {
   std::size_t total_;
   double interval_s_;
   bool quiet_, tty_;
+  std::string label_;
   std::chrono::steady_clock::time_point start_, last_;
   bool drawn_ = false;
 };

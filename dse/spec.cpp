@@ -50,6 +50,9 @@ std::size_t AxisGroup::size() const {
 }
 
 std::string Workload::key() const {
+  if (!serving.is_null())
+    return fmt::format("serve/{}/tp{}/pp{}/r{}/{}", model, serving.value("tp", 1), serving.value("pp", 1),
+                       serving.value("replicas", 1), hex64(fnv1a64(serving.dump())));
   std::string k = fmt::format("{}/b{}", model, batch);
   if (seq > 0) k += fmt::format("/s{}", seq);
   if (dtype) k += fmt::format("/{}", name_of(*dtype));

@@ -67,8 +67,11 @@ struct Workload {
   std::optional<DType> dtype;    // empty = the architecture's default
   std::vector<workloads::InputShape> inputs;  // ONNX models: input shapes, `inputs: {input_ids: 1x128}`
   SourceLoc loc;
+  // A serving workload (npusim serve-plan): serving::request_to_json() of the pool and its
+  // requests, run on the point's architecture; null for a chip run of `model`.
+  nlohmann::json serving;
   // The stable key stored in the database: "resnet50/b1", "bert-base/b1/s128", ".../bf16",
-  // "bert.onnx/b1/input_ids=1x128".
+  // "bert.onnx/b1/input_ids=1x128"; serving: "serve/llama2-70b/tp4/pp1/r3/<16 hex digits of the request>".
   std::string key() const;
 };
 

@@ -109,6 +109,48 @@ json to_json(const RunDescription& d, const ServeConfig& c, const ServeResult& r
   return j;
 }
 
+const std::vector<ServingMetric>& serving_metrics() {
+  static const std::vector<ServingMetric> m = {
+      {"ttft_p50_s", "s", "Time to first token, median", true},
+      {"ttft_p90_s", "s", "Time to first token, 90th percentile", true},
+      {"ttft_p99_s", "s", "Time to first token, 99th percentile", true},
+      {"tpot_p50_s", "s", "Time per output token after the first, median", true},
+      {"tpot_p90_s", "s", "Time per output token after the first, 90th percentile", true},
+      {"tpot_p99_s", "s", "Time per output token after the first, 99th percentile", true},
+      {"e2e_p90_s", "s", "End-to-end latency, 90th percentile", true},
+      {"goodput_rps", "1/s", "Completed requests meeting every SLO bound, per second", false},
+      {"slo_attainment", "fraction", "Fraction of the requests meeting every SLO bound", false},
+      {"serve_tokens_per_s", "1/s", "Generated tokens per second of the pool", false},
+      {"serve_requests_per_s", "1/s", "Completed requests per second of the pool", false},
+      {"chips", "chips", "Chips of the pool: replicas x tp x pp", true},
+      {"serve_energy_per_token_j", "J", "Energy per generated token (NPUs; not modelled on GPUs)", true},
+      {"chip_busy", "fraction", "Fraction of replica-time spent in iterations", false},
+      {"kv_tokens", "tokens", "KV-cache capacity of one replica", false},
+  };
+  return m;
+}
+
+std::map<std::string, double> serving_metric_values(const ServeConfig& c, const ServeResult& r, const Summary& s) {
+  std::map<std::string, double> v = {{"ttft_p50_s", s.ttft_s.p50},
+                                     {"ttft_p90_s", s.ttft_s.p90},
+                                     {"ttft_p99_s", s.ttft_s.p99},
+                                     {"e2e_p90_s", s.e2e_s.p90},
+                                     {"goodput_rps", s.goodput_rps},
+                                     {"slo_attainment", s.slo_attainment},
+                                     {"serve_tokens_per_s", s.throughput_tokens_per_s},
+                                     {"serve_requests_per_s", s.requests_per_s},
+                                     {"chips", double(c.replicas) * double(r.replica.chips())},
+                                     {"chip_busy", s.chip_utilisation},
+                                     {"kv_tokens", double(r.replica.kv_tokens)}};
+  if (s.tpot_s.count > 0) {
+    v["tpot_p50_s"] = s.tpot_s.p50;
+    v["tpot_p90_s"] = s.tpot_s.p90;
+    v["tpot_p99_s"] = s.tpot_s.p99;
+  }
+  if (s.energy_j > 0) v["serve_energy_per_token_j"] = s.energy_per_token_j;
+  return v;
+}
+
 std::string requests_csv(const ServeResult& r) {
   std::string out =
       "id,arrival_s,prompt_tokens,output_tokens,replica,decode_replica,queue_s,ttft_s,tpot_s,e2e_s,max_gap_s,"

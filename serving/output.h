@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,15 @@ struct RunDescription {
 
 nlohmann::json to_json(const RunDescription& d, const ServeConfig& c, const ServeResult& r, const Summary& s);
 nlohmann::json summary_json(const Summary& s, const Slo& slo);
+// ---- the figures of a run a sweep keeps (a column each in the results database) ----
+struct ServingMetric {
+  std::string name, unit, description;
+  bool minimize = true;
+};
+const std::vector<ServingMetric>& serving_metrics();
+// The values of serving_metrics() for a run (absent: not available, e.g. energy on a GPU).
+std::map<std::string, double> serving_metric_values(const ServeConfig& c, const ServeResult& r, const Summary& s);
+
 // One row per request: id, arrival_s, prompt_tokens, output_tokens, replica, decode_replica,
 // queue_s, ttft_s, tpot_s (empty for one-token outputs), e2e_s, max_gap_s, preemptions.
 std::string requests_csv(const ServeResult& r);

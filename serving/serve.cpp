@@ -13,11 +13,89 @@ std::vector<Request> requests_of(const ServeRequest& r) {
   return synthesize(r.stream);
 }
 
+nlohmann::json request_to_json(const ServeRequest& r) {
+  using nlohmann::json;
+  const ServeConfig& c = r.config;
+  json j = {{"model", r.model},
+            {"tp", r.tp},
+            {"pp", r.pp},
+            {"dtype", r.dtype ? json(std::string(name_of(*r.dtype))) : json(nullptr)},
+            {"chip_link", {r.chip_link.bytes_per_s, r.chip_link.latency_s}},
+            {"replica_link", {r.replica_link.bytes_per_s, r.replica_link.latency_s}},
+            {"host_bytes_per_s", r.host_bytes_per_s},
+            {"memory_utilisation", r.memory_utilisation},
+            {"exact_shapes", r.grid == ShapeGrid::Exact},
+            {"replicas", c.replicas},
+            {"prefill_replicas", c.prefill_replicas},
+            {"router", name_of(c.router)},
+            {"scheduler", name_of(c.scheduler)},
+            {"max_batch", c.max_batch},
+            {"max_batched_tokens", c.max_batched_tokens},
+            {"block_size", c.block_size},
+            {"watermark", c.watermark},
+            {"preemption", name_of(c.preemption)},
+            {"swap_bytes_per_chip", c.swap_bytes_per_chip},
+            {"slo", {c.slo.ttft_s, c.slo.tpot_s}}};
+  if (!r.trace.empty()) {
+    j["trace"] = {{"file", r.trace}, {"rate_scale", r.rate_scale}, {"limit", r.limit}};
+  } else {
+    const StreamSpec& s = r.stream;
+    j["stream"] = {{"arrival", name_of(s.arrival)}, {"rate_per_s", s.rate_per_s}, {"cv", s.cv},
+                   {"count", s.count},              {"prompt", s.prompt.str()},  {"output", s.output.str()},
+                   {"seed", s.seed}};
+  }
+  return j;
+}
+
+ServeRequest request_from_json(const nlohmann::json& j) {
+  ServeRequest r;
+  try {
+    r.model = j.at("model").get<std::string>();
+    r.tp = j.at("tp").get<std::int32_t>();
+    r.pp = j.at("pp").get<std::int32_t>();
+    if (!j.at("dtype").is_null()) r.dtype = driver::parse_operand_dtype("dtype", j.at("dtype").get<std::string>());
+    r.chip_link = {j.at("chip_link").at(0).get<double>(), j.at("chip_link").at(1).get<double>()};
+    r.replica_link = {j.at("replica_link").at(0).get<double>(), j.at("replica_link").at(1).get<double>()};
+    r.host_bytes_per_s = j.at("host_bytes_per_s").get<double>();
+    r.memory_utilisation = j.at("memory_utilisation").get<double>();
+    r.grid = j.at("exact_shapes").get<bool>() ? ShapeGrid::Exact : ShapeGrid::Interpolated;
+    ServeConfig& c = r.config;
+    c.replicas = j.at("replicas").get<std::int32_t>();
+    c.prefill_replicas = j.at("prefill_replicas").get<std::int32_t>();
+    c.router = parse_router("router", j.at("router").get<std::string>());
+    c.scheduler = parse_scheduler("scheduler", j.at("scheduler").get<std::string>());
+    c.max_batch = j.at("max_batch").get<std::int64_t>();
+    c.max_batched_tokens = j.at("max_batched_tokens").get<std::int64_t>();
+    c.block_size = j.at("block_size").get<std::int64_t>();
+    c.watermark = j.at("watermark").get<double>();
+    c.preemption = parse_preemption("preemption", j.at("preemption").get<std::string>());
+    c.swap_bytes_per_chip = j.at("swap_bytes_per_chip").get<double>();
+    c.slo = {j.at("slo").at(0).get<double>(), j.at("slo").at(1).get<double>()};
+    if (j.contains("trace")) {
+      r.trace = j["trace"].at("file").get<std::string>();
+      r.rate_scale = j["trace"].at("rate_scale").get<double>();
+      r.limit = j["trace"].at("limit").get<std::int64_t>();
+    } else {
+      const auto& s = j.at("stream");
+      r.stream.arrival = parse_arrival("arrival", s.at("arrival").get<std::string>());
+      r.stream.rate_per_s = s.at("rate_per_s").get<double>();
+      r.stream.cv = s.at("cv").get<double>();
+      r.stream.count = s.at("count").get<std::int64_t>();
+      r.stream.prompt = LengthDist::parse("prompt", s.at("prompt").get<std::string>(), "ContextTokens");
+      r.stream.output = LengthDist::parse("output", s.at("output").get<std::string>(), "GeneratedTokens");
+      r.stream.seed = s.at("seed").get<std::uint64_t>();
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("a malformed serving request: {}", e.what()));
+  }
+  return r;
+}
+
 ServeOutcome serve(const ServeRequest& r, const ProgressFn& progress) {
   ServeOutcome out;
   out.requests = requests_of(r);
   ChipModelOptions o;
-  o.arch = driver::load_arch(r.arch, r.sets);
+  o.arch = r.arch_config ? r.arch_config : driver::load_arch(r.arch, r.sets);
   o.model = find_llm_shape(r.model);
   o.tp = r.tp;
   o.pp = r.pp;

@@ -3,6 +3,8 @@
 // capacity planner (`npusim serve-plan`, a task of dse/) all run through here.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@ namespace npusim::serving {
 struct ServeRequest {
   // the replica
   std::string arch;               // preset or file (driver::load_arch)
+  arch::ArchConfigPtr arch_config;  // an architecture already validated (a sweep's point): used instead of `arch`
   std::vector<std::string> sets;  // --set overrides
   std::string model = "llama2-70b";
   std::int32_t tp = 1, pp = 1;
@@ -42,6 +45,11 @@ struct ServeOutcome {
   Summary summary;
   RunDescription description;
 };
+
+// The request as JSON (everything but the architecture and given requests), for the sweep
+// engine's task messages; request_from_json() validates it (throws Error naming the field).
+nlohmann::json request_to_json(const ServeRequest& r);
+ServeRequest request_from_json(const nlohmann::json& j);
 
 // The requests a ServeRequest names.
 std::vector<Request> requests_of(const ServeRequest& r);

@@ -155,3 +155,50 @@ TEST(Stream, BadSpecifications) {
 
 }  // namespace
 }  // namespace npusim::serving
+
+#include "serving/serve.h"
+
+namespace npusim::serving {
+namespace {
+
+TEST(ServeRequest, JsonRoundTrip) {
+  ServeRequest r;
+  r.model = "llama2-13b";
+  r.tp = 2;
+  r.pp = 2;
+  r.dtype = DType::Fp16;
+  r.chip_link = {300e9, 1e-6};
+  r.replica_link = {25e9, 5e-6};
+  r.host_bytes_per_s = 32e9;
+  r.memory_utilisation = 0.85;
+  r.grid = ShapeGrid::Exact;
+  r.stream.arrival = ArrivalKind::Gamma;
+  r.stream.cv = 2.5;
+  r.stream.rate_per_s = 7;
+  r.stream.count = 123;
+  r.stream.prompt = LengthDist::parse("--prompt", "lognormal:300,0.5", "ContextTokens");
+  r.stream.output = LengthDist::parse("--output", "uniform:5,50", "GeneratedTokens");
+  r.stream.seed = 99;
+  r.config.replicas = 5;
+  r.config.prefill_replicas = 2;
+  r.config.scheduler = SchedulerKind::Disaggregated;
+  r.config.router = RouterKind::LeastWork;
+  r.config.preemption = PreemptionKind::Swap;
+  r.config.max_batch = 64;
+  r.config.slo = {1.5, 0.1};
+  const nlohmann::json j = request_to_json(r);
+  const ServeRequest b = request_from_json(j);
+  EXPECT_EQ(request_to_json(b), j);
+  EXPECT_EQ(b.stream.prompt.str(), "lognormal:300,0.5");
+  EXPECT_EQ(b.config.scheduler, SchedulerKind::Disaggregated);
+  EXPECT_EQ(b.dtype, DType::Fp16);
+  nlohmann::json bad = j;
+  bad["scheduler"] = "orca";
+  EXPECT_THROW(request_from_json(bad), Error);
+  bad = j;
+  bad.erase("tp");
+  EXPECT_THROW(request_from_json(bad), Error);
+}
+
+}  // namespace
+}  // namespace npusim::serving
