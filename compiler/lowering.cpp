@@ -242,11 +242,13 @@ LayerGraph lower(const workloads::Graph& g) {
         L.row_elems = out_t.shape.back();
         break;
       }
-      case OpKind::Transpose: {
+      case OpKind::Transpose:
+      case OpKind::Pad: {
         L.cls = LayerClass::DataMove;
         L.inputs = op.inputs;
         L.row_elems = out_t.shape.back();
         L.rows = out_t.elements() / L.row_elems;
+        stream_inputs = op.kind == OpKind::Pad;  // a padded row reads a shorter one
         break;
       }
       case OpKind::Gather: {  // one row of the data per gathered index
@@ -257,14 +259,6 @@ LayerGraph lower(const workloads::Graph& g) {
         L.row_elems = 1;
         for (std::size_t d = axis + 1; d < x.shape.size(); ++d) L.row_elems *= x.shape[d];
         L.rows = out_t.elements() / L.row_elems;
-        break;
-      }
-      case OpKind::Pad: {
-        L.cls = LayerClass::DataMove;
-        L.inputs = op.inputs;
-        L.row_elems = out_t.shape.back();
-        L.rows = out_t.elements() / L.row_elems;
-        stream_inputs = true;
         break;
       }
       case OpKind::Resize: {  // one output plane per row: interpolation reads neighbours

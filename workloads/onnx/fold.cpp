@@ -65,41 +65,36 @@ std::vector<std::int64_t> strides_of(const Shape& s) {
   return st;
 }
 
-// Index into `in` (broadcast to `out`) of the flat output index i.
-std::int64_t bcast_index(std::int64_t i, const Shape& out, const Shape& in, const std::vector<std::int64_t>& in_st) {
-  std::int64_t idx = 0;
-  const std::size_t off = out.size() - in.size();
-  for (std::size_t d = out.size(); d-- > 0;) {
-    const std::int64_t c = i % out[d];
-    i /= out[d];
-    if (d >= off && in[d - off] != 1) idx += c * in_st[d - off];
-  }
-  return idx;
-}
-
-std::vector<double> broadcast_data(const Value& a, const Shape& out) {
+// The elements of `out` taken from x: output element (c_0, c_1, ...) reads x at the flat index
+// sum over d of offset(d, c_d).
+template <class F>
+std::vector<double> walk(const Value& x, const Shape& out, F offset) {
   const std::int64_t n = count(out);
-  const auto st = strides_of(a.shape);
-  std::vector<double> r(static_cast<std::size_t>(n));
-  for (std::int64_t i = 0; i < n; ++i) r[static_cast<std::size_t>(i)] = a.data[static_cast<std::size_t>(bcast_index(i, out, a.shape, st))];
-  return r;
-}
-
-// Copies the elements of `in` selected per axis: out[i] = in[starts + i * steps].
-std::vector<double> strided(const Value& in, const Shape& starts, const Shape& steps, const Shape& out) {
-  const std::int64_t n = count(out);
-  const auto st = strides_of(in.shape);
   std::vector<double> r(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) {
     std::int64_t rem = i, idx = 0;
     for (std::size_t d = out.size(); d-- > 0;) {
-      const std::int64_t c = rem % out[d];
+      idx += offset(d, rem % out[d]);
       rem /= out[d];
-      idx += (starts[d] + c * steps[d]) * st[d];
     }
-    r[static_cast<std::size_t>(i)] = in.data[static_cast<std::size_t>(idx)];
+    r[static_cast<std::size_t>(i)] = x.data[static_cast<std::size_t>(idx)];
   }
   return r;
+}
+
+// x broadcast (numpy's rules) to `out`.
+std::vector<double> broadcast_data(const Value& a, const Shape& out) {
+  const auto st = strides_of(a.shape);
+  const std::size_t off = out.size() - a.shape.size();
+  return walk(a, out, [&](std::size_t d, std::int64_t c) {
+    return d >= off && a.shape[d - off] != 1 ? c * st[d - off] : std::int64_t{0};
+  });
+}
+
+// out[i] = in[starts + i * steps] on every axis.
+std::vector<double> strided(const Value& in, const Shape& starts, const Shape& steps, const Shape& out) {
+  const auto st = strides_of(in.shape);
+  return walk(in, out, [&](std::size_t d, std::int64_t c) { return (starts[d] + c * steps[d]) * st[d]; });
 }
 
 int result_type(const Value& a, const Value& b) { return a.elem == kBool ? b.elem : a.elem; }
@@ -268,18 +263,7 @@ bool fold_node(Importer& imp, Node& n) {
         }));
   } else if (op == "Squeeze" || op == "Unsqueeze" || op == "Reshape" || op == "Flatten") {
     const Value& x = in(0);
-    Shape s;
-    if (op == "Squeeze") s = squeeze_shape(x.shape, n.ints_attr_or_input("axes", 1));
-    else if (op == "Flatten") s = flatten_shape(x.shape, n.attr_int("axis", 1));
-    else if (op == "Unsqueeze") {
-      const auto axes = n.ints_attr_or_input("axes", 1);
-      if (!axes) throw Error("Unsqueeze needs axes");
-      s = unsqueeze_shape(x.shape, *axes);
-    } else {
-      const auto spec = n.ints_attr_or_input("shape", 1);
-      if (!spec) throw Error("Reshape needs a shape");
-      s = reshape_shape(x.shape, *spec, n.attr_int("allowzero", 0) != 0);
-    }
+    const Shape s = reshaped_shape_of(n);
     Value v = x;
     v.shape = s;
     v.tensor = kNoTensor;
@@ -351,16 +335,7 @@ bool fold_node(Importer& imp, Node& n) {
     }
     out(0, result(s, x.elem, {&x}, [&] {
           const auto st = strides_of(x.shape);
-          std::vector<double> r(static_cast<std::size_t>(count(s)));
-          for (std::int64_t i = 0; i < count(s); ++i) {
-            std::int64_t rem = i, idx = 0;
-            for (std::size_t d = s.size(); d-- > 0;) {
-              idx += (rem % s[d]) % x.shape[d] * st[d];
-              rem /= s[d];
-            }
-            r[static_cast<std::size_t>(i)] = x.data[static_cast<std::size_t>(idx)];
-          }
-          return r;
+          return walk(x, s, [&](std::size_t d, std::int64_t c) { return c % x.shape[d] * st[d]; });
         }));
   } else if (op == "Transpose") {
     const Value& x = in(0);
@@ -368,48 +343,18 @@ bool fold_node(Importer& imp, Node& n) {
     const Shape s = transpose_shape(x.shape, perm);
     out(0, result(s, x.elem, {&x}, [&] {
           const auto st = strides_of(x.shape);
-          // out index (i0, i1, ...) reads x at sum(i_k * st[perm[k]]): a strided walk
-          std::vector<double> r(static_cast<std::size_t>(count(s)));
-          for (std::int64_t i = 0; i < count(s); ++i) {
-            std::int64_t rem = i, idx = 0;
-            for (std::size_t d = s.size(); d-- > 0;) {
-              idx += (rem % s[d]) * st[static_cast<std::size_t>(perm[d])];
-              rem /= s[d];
-            }
-            r[static_cast<std::size_t>(i)] = x.data[static_cast<std::size_t>(idx)];
-          }
-          return r;
+          return walk(x, s, [&](std::size_t d, std::int64_t c) { return c * st[static_cast<std::size_t>(perm[d])]; });
         }));
   } else if (op == "Slice") {
     const Value& x = in(0);
-    std::vector<std::int64_t> starts, ends;
-    std::optional<std::vector<std::int64_t>> axes, steps;
-    if (n.opset < 10 && !n.has(1)) {
-      starts = n.attr_ints("starts").value_or(std::vector<std::int64_t>{});
-      ends = n.attr_ints("ends").value_or(std::vector<std::int64_t>{});
-      axes = n.attr_ints("axes");
-    } else {
-      starts = imp.int_data(in(1), "starts");
-      ends = imp.int_data(in(2), "ends");
-      if (n.has(3)) axes = imp.int_data(in(3), "axes");
-      if (n.has(4)) steps = imp.int_data(in(4), "steps");
-    }
-    const SliceSpec sp = slice_spec(x.shape, starts, ends, axes, steps);
+    const SliceSpec sp = slice_of(imp, n);
     out(0, result(sp.out, x.elem, {&x}, [&] { return strided(x, sp.starts, sp.steps, sp.out); }));
   } else if (op == "Split") {
     const Value& x = in(0);
-    const int axis = norm_axis(n.attr_int("axis", 0), x.shape.size(), "axis");
-    const auto* na = n.attr("num_outputs");
-    const auto sizes = split_sizes(x.shape[static_cast<std::size_t>(axis)], n.num_outputs(),
-                                   n.ints_attr_or_input("split", 1),
-                                   na ? std::optional<std::int64_t>(n.attr_int("num_outputs", 0)) : std::nullopt);
-    std::int64_t at = 0;
-    for (std::size_t k = 0; k < sizes.size(); ++k) {
-      Shape starts(x.shape.size(), 0), steps(x.shape.size(), 1), s = x.shape;
-      starts[static_cast<std::size_t>(axis)] = at;
-      s[static_cast<std::size_t>(axis)] = sizes[k];
-      at += sizes[k];
-      out(k, result(s, x.elem, {&x}, [&] { return strided(x, starts, steps, s); }));
+    const auto parts = split_of(n);
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      const SliceSpec& p = parts[k];
+      out(k, result(p.out, x.elem, {&x}, [&] { return strided(x, p.starts, p.steps, p.out); }));
     }
   } else if (op == "Where") {
     const Value &c = in(0), &x = in(1), &y = in(2);

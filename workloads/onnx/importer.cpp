@@ -109,6 +109,57 @@ std::optional<std::vector<std::int64_t>> Node::ints_attr_or_input(std::string_vi
   return attr_ints(a);
 }
 
+SliceSpec slice_of(const Importer& imp, const Node& n) {
+  const Value& x = n.input(0);
+  if (x.shape.empty()) throw Error("cannot slice a scalar");
+  std::vector<std::int64_t> starts, ends;
+  std::optional<std::vector<std::int64_t>> axes, steps;
+  if (n.opset < 10 && !n.has(1)) {  // attributes before opset 10
+    starts = n.attr_ints("starts").value_or(std::vector<std::int64_t>{});
+    ends = n.attr_ints("ends").value_or(std::vector<std::int64_t>{});
+    axes = n.attr_ints("axes");
+  } else {
+    starts = imp.int_data(n.input(1), "starts");
+    ends = imp.int_data(n.input(2), "ends");
+    if (n.has(3)) axes = imp.int_data(n.input(3), "axes");
+    if (n.has(4)) steps = imp.int_data(n.input(4), "steps");
+  }
+  return slice_spec(x.shape, starts, ends, axes, steps);
+}
+
+Shape reshaped_shape_of(const Node& n) {
+  const Shape& in = n.input(0).shape;
+  if (n.op == "Flatten") return flatten_shape(in, n.attr_int("axis", 1));
+  if (n.op == "Squeeze") return squeeze_shape(in, n.ints_attr_or_input("axes", 1));
+  if (n.op == "Unsqueeze") {
+    const auto axes = n.ints_attr_or_input("axes", 1);
+    if (!axes) throw Error("the axes are missing");
+    return unsqueeze_shape(in, *axes);
+  }
+  const auto spec = n.ints_attr_or_input("shape", 1);  // Reshape
+  if (!spec) throw Error("the target shape is missing");
+  return reshape_shape(in, *spec, n.attr_int("allowzero", 0) != 0);
+}
+
+std::vector<SliceSpec> split_of(const Node& n) {
+  const Value& x = n.input(0);
+  if (x.shape.empty()) throw Error("cannot split a scalar");
+  const auto axis = static_cast<std::size_t>(norm_axis(n.attr_int("axis", 0), x.shape.size(), "axis"));
+  const auto* na = n.attr("num_outputs");
+  const auto sizes = split_sizes(x.shape[axis], n.num_outputs(), n.ints_attr_or_input("split", 1),
+                                 na ? std::optional<std::int64_t>(n.attr_int("num_outputs", 0)) : std::nullopt);
+  std::vector<SliceSpec> parts;
+  std::int64_t at = 0;
+  for (std::int64_t size : sizes) {
+    SliceSpec p{Shape(x.shape.size(), 0), Shape(x.shape.size(), 1), x.shape};
+    p.starts[axis] = at;
+    p.out[axis] = size;
+    at += size;
+    parts.push_back(std::move(p));
+  }
+  return parts;
+}
+
 // ---------------------------------------------------------------- Importer
 
 Importer::Importer(const proto::ModelProto& model, std::string src, std::string dir, const ModelParams& p)

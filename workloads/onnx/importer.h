@@ -108,6 +108,12 @@ struct Node {
   std::optional<std::vector<std::int64_t>> ints_attr_or_input(std::string_view attr, std::size_t k) const;
 };
 
+// ONNX's rules on a node's attributes or constant inputs (both forms), shared by constant folding
+// and the import of run-time ops:
+SliceSpec slice_of(const Importer& imp, const Node& n);  // Slice
+Shape reshaped_shape_of(const Node& n);                   // Reshape, Flatten, Squeeze, Unsqueeze of input 0
+std::vector<SliceSpec> split_of(const Node& n);  // Split of input 0: the window of each output
+
 // A pattern of several nodes imported as one op (patterns.cpp).
 struct Rewrite {
   enum class Kind : std::uint8_t { Conv, MatMulBias, Gelu, LayerNorm, Silu, HardSwish };

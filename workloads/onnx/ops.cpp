@@ -107,24 +107,7 @@ void identity(Importer& imp, Node& n) {
 
 // ---------------------------------------------------------------- shapes and data movement
 
-void reshape_like(Importer& imp, Node& n) {
-  const Value& x = n.input(0);
-  Shape s;
-  if (n.op == "Reshape") {
-    const auto spec = n.opset < 5 ? n.attr_ints("shape") : n.ints_attr_or_input("shape", 1);
-    if (!spec) throw Error("the target shape is missing");
-    s = reshape_shape(x.shape, *spec, n.attr_int("allowzero", 0) != 0);
-  } else if (n.op == "Flatten") {
-    s = flatten_shape(x.shape, n.attr_int("axis", 1));
-  } else if (n.op == "Squeeze") {
-    s = squeeze_shape(x.shape, n.ints_attr_or_input("axes", 1));
-  } else {
-    const auto axes = n.ints_attr_or_input("axes", 1);
-    if (!axes) throw Error("the axes are missing");
-    s = unsqueeze_shape(x.shape, *axes);
-  }
-  out_reshaped(imp, n, 0, s);
-}
+void reshape_like(Importer& imp, Node& n) { out_reshaped(imp, n, 0, reshaped_shape_of(n)); }
 
 void transpose(Importer& imp, Node& n) {
   Value& x = n.input(0);
@@ -190,39 +173,18 @@ void slice_out(Importer& imp, Node& n, std::size_t k, Value& x, const Shape& sta
 }
 
 void slice(Importer& imp, Node& n) {
+  const SliceSpec sp = slice_of(imp, n);
   Value& x = n.input(0);
-  if (x.shape.empty()) throw Error("cannot slice a scalar");
-  std::vector<std::int64_t> starts, ends;
-  std::optional<std::vector<std::int64_t>> axes, steps;
-  if (n.opset < 10 && !n.has(1)) {
-    starts = n.attr_ints("starts").value_or(std::vector<std::int64_t>{});
-    ends = n.attr_ints("ends").value_or(std::vector<std::int64_t>{});
-    axes = n.attr_ints("axes");
-  } else {
-    starts = imp.int_data(n.input(1), "starts");
-    ends = imp.int_data(n.input(2), "ends");
-    if (n.has(3)) axes = imp.int_data(n.input(3), "axes");
-    if (n.has(4)) steps = imp.int_data(n.input(4), "steps");
-  }
-  const SliceSpec sp = slice_spec(x.shape, starts, ends, axes, steps);
   slice_out(imp, n, 0, x, sp.starts, sp.steps, sp.out, n.name);
 }
 
 void split(Importer& imp, Node& n) {
   Value& x = n.input(0);
-  if (x.shape.empty()) throw Error("cannot split a scalar");
-  const int axis = norm_axis(n.attr_int("axis", 0), x.shape.size(), "axis");
-  const auto* na = n.attr("num_outputs");
-  const auto sizes = split_sizes(x.shape[static_cast<std::size_t>(axis)], n.num_outputs(), n.ints_attr_or_input("split", 1),
-                                 na ? std::optional<std::int64_t>(n.attr_int("num_outputs", 0)) : std::nullopt);
-  std::int64_t at = 0;
-  for (std::size_t k = 0; k < sizes.size(); ++k) {
-    Shape starts(x.shape.size(), 0), steps(x.shape.size(), 1), s = x.shape;
-    starts[static_cast<std::size_t>(axis)] = at;
-    s[static_cast<std::size_t>(axis)] = sizes[k];
-    at += sizes[k];
-    if (n.output_used(k)) slice_out(imp, n, k, x, starts, steps, s, imp.unique_name(fmt::format("{}.{}", n.name, k)));
-  }
+  const auto parts = split_of(n);
+  for (std::size_t k = 0; k < parts.size(); ++k)
+    if (n.output_used(k))
+      slice_out(imp, n, k, x, parts[k].starts, parts[k].steps, parts[k].out,
+                imp.unique_name(fmt::format("{}.{}", n.name, k)));
 }
 
 void gather(Importer& imp, Node& n) {
