@@ -54,7 +54,8 @@ TEST(LoweringDataOps, PadResizeReduceCol2ImAndOpaqueStreamTheirInputs) {
   {
     Graph g("p", DType::Int8);
     g.mark_output(g.pad("pad", g.input("x", {1, 4, 6, 6}), {0, 0, 1, 1}, {0, 0, 1, 1}));
-    const Layer& L = only_layer(lower(g));
+    const auto lg = lower(g);
+    const Layer& L = only_layer(lg);
     EXPECT_EQ(L.cls, LayerClass::DataMove);
     EXPECT_EQ(L.rows, 4 * 8);
     EXPECT_EQ(L.in_row_bytes, 5);  // ceil(144 input bytes / 32 rows)
@@ -63,7 +64,8 @@ TEST(LoweringDataOps, PadResizeReduceCol2ImAndOpaqueStreamTheirInputs) {
   {
     Graph g("r", DType::Int8);
     g.mark_output(g.resize("up", g.input("x", {1, 4, 8, 8}), {1, 4, 16, 16}, workloads::ResizeMode::Linear));
-    const Layer& L = only_layer(lower(g));
+    const auto lg = lower(g);
+    const Layer& L = only_layer(lg);
     EXPECT_EQ(L.cls, LayerClass::Vector);
     EXPECT_EQ(L.rows, 4);
     EXPECT_EQ(L.row_elems, 256);
@@ -73,7 +75,8 @@ TEST(LoweringDataOps, PadResizeReduceCol2ImAndOpaqueStreamTheirInputs) {
   {
     Graph g("m", DType::Int8);
     g.mark_output(g.reduce("mean", workloads::ReduceFn::Mean, g.input("x", {2, 8, 64}), {-1}, true));
-    const Layer& L = only_layer(lower(g));
+    const auto lg = lower(g);
+    const Layer& L = only_layer(lg);
     EXPECT_EQ(L.rows, 16);
     EXPECT_EQ(L.row_elems, 1);
     EXPECT_EQ(L.in_row_bytes, 64);
@@ -82,14 +85,16 @@ TEST(LoweringDataOps, PadResizeReduceCol2ImAndOpaqueStreamTheirInputs) {
   {
     Graph g("c", DType::Int8);
     g.mark_output(g.col2im("overlap", g.input("cols", {1, 4, 4, 8 * 9}), {1, 8, 9, 9}, 3, 3));
-    const Layer& L = only_layer(lower(g));
+    const auto lg = lower(g);
+    const Layer& L = only_layer(lg);
     EXPECT_EQ(L.rows, 8);
     EXPECT_EQ(L.vector_ops()[0], 4 * 4 * 8 * 9);  // each column element added once
   }
   {
     Graph g("o", DType::Int8);
     g.mark_output(g.opaque("lstm", "ai.onnx:LSTM", {g.input("x", {4, 16})}, {4, 32}));
-    const Layer& L = only_layer(lower(g));
+    const auto lg = lower(g);
+    const Layer& L = only_layer(lg);
     EXPECT_EQ(L.cls, LayerClass::Vector);
     EXPECT_EQ(L.in_bytes, 64);
     EXPECT_EQ(L.out_bytes, 128);
