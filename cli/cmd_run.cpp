@@ -20,6 +20,10 @@ namespace {
 
 struct RunOptions {
   ModelOptions m;
+  std::string mode = "infer";
+  std::string optimizer = "adamw";
+  std::string recompute = "none";
+  std::int64_t micro_batches = 1;
   std::string format = "table";
   std::string out_dir;
   std::string engine = "systemc";
@@ -46,6 +50,37 @@ void emit(const compiler::RunResult& r, const std::string& format, const std::st
   }
 }
 
+// A training step: the run of its graph, then the time of each phase.
+void emit_training(const compiler::RunResult& r, const workloads::PhaseSeconds& p, const driver::CompiledTraining& t,
+                   const std::string& format, const std::string& out_dir) {
+  const nlohmann::json training = {{"forward_seconds", p.forward},
+                                   {"recompute_seconds", p.recompute},
+                                   {"backward_seconds", p.backward},
+                                   {"optimizer_seconds", p.optimizer},
+                                   {"micro_batches", t.micro_batches},
+                                   {"step_seconds", p.step(t.micro_batches)},
+                                   {"trained_params", t.info.params},
+                                   {"saved_activation_bytes", t.info.saved_bytes}};
+  if (format == "json") {
+    nlohmann::json j = compiler::to_json(r);
+    j["training"] = training;
+    fmt::print("{}\n", j.dump(2));
+  } else {
+    emit(r, format, "");
+    if (format == "table")
+      fmt::print("\ntraining step ({} micro-batch{} of batch {}, {} parameters trained): forward {}, recompute {}, "
+                 "backward {}, optimizer {}; step {}\n",
+                 t.micro_batches, t.micro_batches == 1 ? "" : "es", r.batch, human_count(double(t.info.params)),
+                 report::human_seconds(p.forward), report::human_seconds(p.recompute),
+                 report::human_seconds(p.backward), report::human_seconds(p.optimizer),
+                 report::human_seconds(p.step(t.micro_batches)));
+  }
+  if (!out_dir.empty()) {
+    emit(r, "none", out_dir);
+    write_text_file(std::filesystem::path(out_dir) / "training.json", training.dump(2) + "\n");
+  }
+}
+
 void register_run_commands(CLI::App& app) {
   auto ro = std::make_shared<RunOptions>();
   CLI::App* run = app.add_subcommand("run", "Run a model on an architecture and report (the main job)");
@@ -64,6 +99,16 @@ void register_run_commands(CLI::App& app) {
   run->add_option("--trace", ro->trace,
                   "With --engine systemc: write a timeline of every command (Chrome trace format, open in "
                   "ui.perfetto.dev) to this file");
+  run->add_option("--mode", ro->mode,
+                  "infer (the model's forward pass), or train: one training step on this chip (forward, backward, "
+                  "optimizer; a floating-point datatype), with the time of each phase")
+      ->capture_default_str();
+  run->add_option("--optimizer", ro->optimizer, "With --mode train: sgd, adam or adamw")->capture_default_str();
+  run->add_option("--recompute", ro->recompute, "With --mode train: activation recomputation none, selective or full")
+      ->capture_default_str();
+  run->add_option("--micro-batches", ro->micro_batches,
+                  "With --mode train: micro-batches of --batch accumulated per optimizer step")
+      ->capture_default_str();
   run->add_option("--out", ro->out_dir,
                   "Also write results.json, layers.csv, stats.csv (every statistic with its unit) and config.yaml here");
   run->callback([ro] {
@@ -75,6 +120,19 @@ void register_run_commands(CLI::App& app) {
     const bool both = ro->engine == "both";
     o.engine = both ? driver::Engine::SystemC : driver::parse_engine("--engine", ro->engine);
     const driver::CompileRequest req = compile_request(ro->m);
+    check_choice("--mode", ro->mode, {"infer", "train"});
+    if (ro->mode == "train") {
+      if (both) throw Error("--mode train: choose one engine (--engine analytic or --engine systemc)");
+      workloads::TrainingOptions to;
+      to.optimizer = driver::parse_optimizer("--optimizer", ro->optimizer);
+      to.recompute = driver::parse_recompute("--recompute", ro->recompute);
+      if (ro->micro_batches < 1) throw Error(fmt::format("--micro-batches {}: must be >= 1", ro->micro_batches));
+      to.micro_batches = ro->micro_batches;
+      const driver::CompiledTraining t = driver::compile_training(req, to);
+      const compiler::RunResult r = driver::run(t.model, o);
+      emit_training(r, driver::phase_seconds(t, r), t, ro->format, ro->out_dir);
+      return;
+    }
     if (req.memory == driver::MemoryMode::Ideal && o.engine != driver::Engine::Analytic)
       throw Error("--memory ideal: an analysis of the analytic engine (the SystemC model has real memories); add "
                   "--engine analytic");

@@ -85,5 +85,9 @@ LayerGraph lower(const workloads::Graph& g);
 
 // Vector-unit lane operations for one element of an elementwise function.
 VecOps eltwise_ops(workloads::EltFn fn);
+// ... for one element of the gradient of an activation function (workloads::OpKind::EltwiseGrad).
+VecOps eltwise_grad_ops(workloads::EltFn fn);
+// ... for one parameter updated by an optimizer (workloads::OpKind::OptimizerStep).
+VecOps optimizer_ops(workloads::OptimizerKind k);
 
 }  // namespace npusim::compiler

@@ -46,6 +46,31 @@ VecOps eltwise_ops(workloads::EltFn fn) {
   return {0, 0, 0};
 }
 
+VecOps eltwise_grad_ops(workloads::EltFn fn) {
+  // f'(x) recomputed from x, times dY.
+  switch (fn) {
+    case workloads::EltFn::Relu: return {2, 0, 0};   // compare, select
+    case workloads::EltFn::Relu6: return {3, 0, 0};  // two compares, select
+    case workloads::EltFn::Gelu: return {14, 1, 0};  // tanh approximation again, its derivative, the product
+    case workloads::EltFn::Silu: return {7, 1, 0};   // sigmoid s, s * (1 + x * (1 - s)), the product
+    case workloads::EltFn::Add:
+    case workloads::EltFn::Mul: break;
+  }
+  return {0, 0, 0};
+}
+
+VecOps optimizer_ops(workloads::OptimizerKind k) {
+  // Per parameter, fp32: SGD w -= lr * g (2) and the low-precision copy (1). Adam: m and v
+  // updates (7), bias corrections (2), sqrt and eps (1 + 1 transcendental), the step (3), the
+  // copy (1); AdamW adds the decoupled weight decay (2). Calculon counts about 11 for Adam.
+  switch (k) {
+    case workloads::OptimizerKind::Sgd: return {3, 0, 0};
+    case workloads::OptimizerKind::Adam: return {14, 1, 0};
+    case workloads::OptimizerKind::AdamW: return {16, 1, 0};
+  }
+  return {0, 0, 0};
+}
+
 namespace {
 
 void add_ops(VecOps& acc, const VecOps& more) {
@@ -65,6 +90,12 @@ std::int64_t touched(std::int64_t in, std::int64_t out, std::int64_t k, std::int
 }
 
 bool is_gemm(OpKind k) { return k == OpKind::Conv2d || k == OpKind::MatMul || k == OpKind::BatchedMatMul; }
+
+// Training ops whose inputs stream row by row with the output (see the override below).
+bool is_training_stream(OpKind k) {
+  return k == OpKind::EltwiseGrad || k == OpKind::SoftmaxGrad || k == OpKind::NormGrad || k == OpKind::PoolGrad ||
+         k == OpKind::ScatterAdd || k == OpKind::OptimizerStep;
+}
 
 }  // namespace
 
@@ -104,8 +135,9 @@ LayerGraph lower(const workloads::Graph& g) {
     const workloads::Tensor& out_t = g.tensor(op.output);
 
     // Views: no data movement, the output aliases its inputs.
-    // A slice is read in place by its consumers' DMA (strided addressing).
-    bool view = op.kind == OpKind::Reshape || op.kind == OpKind::Concat || op.kind == OpKind::Slice;
+    // Collectives move data between chips, not on this one: on one chip they are views.
+    bool view = op.kind == OpKind::Reshape || op.kind == OpKind::Concat || op.kind == OpKind::Slice ||
+                op.kind == OpKind::Comm;
     if (op.kind == OpKind::Transpose) {
       // A layout transpose next to a GEMM is absorbed by the DMA addressing of that GEMM.
       bool near_gemm = false;
@@ -307,9 +339,73 @@ LayerGraph lower(const workloads::Graph& g) {
         stream_inputs = true;
         break;
       }
+      case OpKind::EltwiseGrad: {  // dX = dY * f'(X), f' recomputed from X
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        add_ops(L.ops_per_elem, eltwise_grad_ops(op.as<workloads::EltwiseGradAttrs>().fn));
+        break;
+      }
+      case OpKind::SoftmaxGrad: {  // dX = Y * (dY - sum(dY * Y)): mul, sum, sub, mul
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        L.whole_rows = true;
+        add_ops(L.ops_per_elem, {3, 0, 1});
+        break;
+      }
+      case OpKind::NormGrad: {
+        // The row statistics are recomputed from X (as the forward pass computes them), then
+        // dxhat = dY * gamma, the row sums of dxhat (LayerNorm) and dxhat * xhat, and
+        // dX = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)). One rsqrt per row.
+        const bool ln = op.as<workloads::NormGradAttrs>().fn == workloads::NormFn::LayerNorm;
+        L.cls = LayerClass::Vector;
+        L.inputs = {op.inputs[0], op.inputs[1]};
+        L.side_inputs.push_back(op.inputs[2]);
+        L.row_elems = out_t.shape.back();
+        L.rows = out_t.elements() / L.row_elems;
+        L.whole_rows = true;
+        add_ops(L.ops_per_elem, ln ? VecOps{10, 0, 4} : VecOps{7, 0, 2});
+        add_ops(L.ops_per_row, {0, 1, 0});
+        break;
+      }
+      case OpKind::PoolGrad: {
+        // Each input position gathers the gradients of the windows covering it (average: a
+        // scaled sum; max: the window's maximum found again and the gradient routed to it).
+        const auto& a = op.as<workloads::PoolGradAttrs>().pool;
+        const workloads::Tensor& dy = g.tensor(op.inputs[0]);
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.rows = out_t.shape[0] * out_t.shape[1];
+        L.row_elems = out_t.shape[2] * out_t.shape[3];
+        L.whole_rows = true;
+        const std::int64_t windows = ceil_div(dy.shape[2] * dy.shape[3] * a.kh * a.kw, L.row_elems);
+        add_ops(L.ops_per_elem, {1, 0, a.fn == workloads::PoolFn::Max ? 2 * windows : windows});
+        break;
+      }
+      case OpKind::ScatterAdd: {  // per row of x: added into its output row
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.rows = g.tensor(op.inputs[0]).elements();
+        L.row_elems = out_t.shape.back();
+        add_ops(L.ops_per_elem, {1, 0, 0});
+        break;
+      }
+      case OpKind::OptimizerStep: {  // one row per parameter: read its gradient and state, write
+        const auto& a = op.as<workloads::OptimizerAttrs>();
+        L.cls = LayerClass::Vector;
+        L.inputs = op.inputs;
+        L.rows = a.params;
+        L.row_elems = out_t.shape.back();
+        add_ops(L.ops_per_row, optimizer_ops(a.kind));
+        break;
+      }
       case OpKind::Reshape:
       case OpKind::Concat:
-      case OpKind::Slice: break;  // handled as views above
+      case OpKind::Slice:
+      case OpKind::Comm: break;  // handled as views above
     }
 
     // Fuse following elementwise ops into this layer while legal: the tensor being extended has
@@ -356,6 +452,25 @@ LayerGraph lower(const workloads::Graph& g) {
         L.in_row_bytes += it.bytes() / L.rows;
       else
         L.in_once_bytes = checked_add(L.in_once_bytes, it.bytes(), L.name);
+    }
+    if (is_training_stream(op.kind)) {
+      // Every input is streamed with the rows it belongs to (a pool's or a scatter's input rows
+      // are shorter than the output's; an optimizer row is one parameter).
+      L.in_row_bytes = 0;
+      L.in_once_bytes = 0;
+      for (TensorId t : L.inputs) {
+        const workloads::Tensor& it = g.tensor(t);
+        if (it.bytes() % L.rows == 0)
+          L.in_row_bytes += it.bytes() / L.rows;
+        else
+          L.in_once_bytes = checked_add(L.in_once_bytes, it.bytes(), L.name);
+      }
+      if (op.kind == OpKind::ScatterAdd) {  // read-modify-write of the output rows the ids hit
+        L.in_row_bytes += L.row_elems * bytes_of(out_t.dtype);
+        L.in_bytes = checked_mul(L.rows, L.in_row_bytes, L.name);
+        L.out_elems = checked_mul(L.rows, L.row_elems, L.name);
+        L.out_bytes = checked_mul(L.out_elems, bytes_of(out_t.dtype), L.name);
+      }
     }
     if (L.cls == LayerClass::Gather) {  // one id and one table row per output row, not the table
       const bool embedding = op.kind == OpKind::Embedding;

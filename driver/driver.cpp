@@ -12,6 +12,7 @@
 #include "configs/embedded.h"
 #include "sim/simulate.h"
 #include "validate/rtl/pe_timing_rtl.h"
+#include "workloads/models/llm.h"
 #include "workloads/zoo.h"
 
 namespace npusim::driver {
@@ -71,6 +72,8 @@ LoadedModel load_model(const ModelSpec& s, const arch::ArchConfig& arch) {
     const std::int64_t seq = s.seq > 0 ? s.seq : info->default_seq;
     // decode models process one new token per sequence; the others every token
     m.tokens = s.model.find("decode") != std::string::npos ? s.batch : s.batch * seq;
+  } else if (auto llm = workloads::resolve_llm(s.model)) {
+    m.tokens = s.batch * (s.seq > 0 ? s.seq : llm->seq);
   }
   return m;
 }
@@ -100,6 +103,54 @@ std::shared_ptr<const sim::PeTimingModel> pe_timing(PeModel p) {
     case PeModel::Rtl: return validate::rtl::rtl_pe_timing();
   }
   throw Error("unknown PE model");
+}
+
+DType training_dtype(const arch::ArchConfig& arch, std::optional<DType> asked) {
+  auto floating = [](DType t) { return t == DType::Bf16 || t == DType::Fp16 || t == DType::Fp32; };
+  if (asked) {
+    if (!floating(*asked))
+      throw Error(fmt::format("--dtype {}: training computes in bf16, fp16 or fp32", npusim::name_of(*asked)));
+    return *asked;
+  }
+  if (floating(arch.datatypes.default_dtype)) return arch.datatypes.default_dtype;
+  for (DType t : {DType::Bf16, DType::Fp16, DType::Fp32})
+    if (arch.datatypes.supports(t)) return t;
+  throw Error(fmt::format("--mode train: architecture '{}' supports no floating-point datatype (bf16, fp16, fp32 all "
+                          "have datatypes.macs_per_pe_per_cycle 0); use e.g. --arch dc-npu",
+                          arch.name));
+}
+
+workloads::Recompute parse_recompute(std::string_view what, std::string_view v) {
+  return parse_choice(what, v, workloads::kRecomputes);
+}
+workloads::OptimizerKind parse_optimizer(std::string_view what, std::string_view v) {
+  return parse_choice(what, v, workloads::kOptimizers);
+}
+
+CompiledTraining compile_training(const CompileRequest& r, const workloads::TrainingOptions& o) {
+  auto arch = load_arch(r.arch, r.sets);
+  ModelSpec spec = r.model;
+  spec.dtype = training_dtype(*arch, spec.dtype);
+  LoadedModel m = load_model(spec, *arch);
+  workloads::TrainingGraph tg = workloads::make_training_graph(m.graph, o);
+  m.graph = std::move(tg.graph);
+  return CompiledTraining{compile(std::move(m), std::move(arch), compile_options(r), r.model.batch), std::move(tg.phase),
+                          tg.figures, o.micro_batches};
+}
+
+workloads::PhaseSeconds phase_seconds(const CompiledTraining& t, const compiler::RunResult& r) {
+  workloads::PhaseSeconds s;
+  const double hz = t.model.arch->clock_mhz * 1e6;
+  for (std::size_t i = 0; i < r.layers.size() && i < t.model.layers.size(); ++i) {
+    const double sec = double(r.layers[i].cycles) / hz;
+    switch (t.phase.at(static_cast<std::size_t>(t.model.layers[i].layer.graph_ops.front()))) {
+      case workloads::Phase::Forward: s.forward += sec; break;
+      case workloads::Phase::Recompute: s.recompute += sec; break;
+      case workloads::Phase::Backward: s.backward += sec; break;
+      case workloads::Phase::Optimizer: s.optimizer += sec; break;
+    }
+  }
+  return s;
 }
 
 compiler::RunResult run(const compiler::CompiledModel& cm, const RunOptions& o) {

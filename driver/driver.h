@@ -20,6 +20,7 @@
 #include "sim/pe_timing_model.h"
 #include "workloads/graph.h"
 #include "workloads/zoo.h"
+#include "workloads/training.h"
 
 namespace npusim::driver {
 
@@ -98,6 +99,26 @@ compiler::CompiledModel compile(const CompileRequest& r);
 // across compiles (compiler/mapping_cache.h), the same result with or without.
 compiler::CompiledModel compile(LoadedModel m, arch::ArchConfigPtr arch, const compiler::CompileOptions& o,
                                 std::int64_t batch, compiler::MappingCache* mappings = nullptr);
+
+// ---- training on one chip ----
+// The datatype a training run computes in: `asked`, or the architecture's default when it is a
+// floating-point type, else the first of bf16, fp16, fp32 the PE supports. Throws Error when the
+// architecture supports none.
+DType training_dtype(const arch::ArchConfig& arch, std::optional<DType> asked);
+workloads::Recompute parse_recompute(std::string_view what, std::string_view value);
+workloads::OptimizerKind parse_optimizer(std::string_view what, std::string_view value);
+
+struct CompiledTraining {
+  compiler::CompiledModel model;     // the training graph, compiled
+  std::vector<workloads::Phase> phase;  // of each op of model.graph
+  workloads::TrainingFigures info;
+  std::int64_t micro_batches = 1;
+};
+// The model of `r` turned into one training step (workloads/training.h) and compiled.
+CompiledTraining compile_training(const CompileRequest& r, const workloads::TrainingOptions& o);
+// Seconds per phase of a run of the training graph: each layer counts for the phase of its
+// first op.
+workloads::PhaseSeconds phase_seconds(const CompiledTraining& t, const compiler::RunResult& r);
 
 // ---- run ----
 struct RunOptions {

@@ -17,6 +17,8 @@ std::string_view name_of(TensorKind k) {
     case TensorKind::Weight: return "weight";
     case TensorKind::Activation: return "activation";
     case TensorKind::KvCache: return "kv_cache";
+    case TensorKind::State: return "state";
+    case TensorKind::Random: return "random";
   }
   return "?";
 }
@@ -41,6 +43,13 @@ std::string_view name_of(OpKind k) {
     case OpKind::Reduce: return "reduce";
     case OpKind::Col2Im: return "col2im";
     case OpKind::Opaque: return "opaque";
+    case OpKind::EltwiseGrad: return "eltwise_grad";
+    case OpKind::SoftmaxGrad: return "softmax_grad";
+    case OpKind::NormGrad: return "norm_grad";
+    case OpKind::PoolGrad: return "pool_grad";
+    case OpKind::ScatterAdd: return "scatter_add";
+    case OpKind::OptimizerStep: return "optimizer_step";
+    case OpKind::Comm: return "comm";
   }
   return "?";
 }
@@ -82,11 +91,33 @@ std::string_view name_of(ReduceFn f) {
   return "?";
 }
 
+std::string_view name_of(CommKind k) {
+  switch (k) {
+    case CommKind::Identity: return "identity";
+    case CommKind::AllReduce: return "all_reduce";
+    case CommKind::AllGather: return "all_gather";
+    case CommKind::ReduceScatter: return "reduce_scatter";
+    case CommKind::AllToAll: return "all_to_all";
+  }
+  return "?";
+}
+
 std::string_view name_of(ResizeMode m) {
   switch (m) {
     case ResizeMode::Nearest: return "nearest";
     case ResizeMode::Linear: return "linear";
     case ResizeMode::Cubic: return "cubic";
+  }
+  return "?";
+}
+
+std::string_view name_of(CommGroup g) { return g == CommGroup::Tensor ? "tensor" : "expert"; }
+
+std::string_view name_of(OptimizerKind k) {
+  switch (k) {
+    case OptimizerKind::Sgd: return "sgd";
+    case OptimizerKind::Adam: return "adam";
+    case OptimizerKind::AdamW: return "adamw";
   }
   return "?";
 }
@@ -187,6 +218,14 @@ TensorId Graph::input(std::string name, Shape shape, std::optional<DType> dtype)
 
 TensorId Graph::weight(std::string name, Shape shape, std::optional<DType> dtype) {
   return add_tensor(std::move(name), std::move(shape), dtype.value_or(dtype_), TensorKind::Weight);
+}
+
+TensorId Graph::state(std::string name, Shape shape, DType dtype) {
+  return add_tensor(std::move(name), std::move(shape), dtype, TensorKind::State);
+}
+
+TensorId Graph::random(std::string name, Shape shape, DType dtype) {
+  return add_tensor(std::move(name), std::move(shape), dtype, TensorKind::Random);
 }
 
 TensorId Graph::kv_cache(std::string name, Shape shape) {
@@ -571,6 +610,154 @@ TensorId Graph::opaque(const std::string& name, std::string op, const std::vecto
   for (TensorId t : inputs) checked(t, name);
   return add_op(Op{name, OpKind::Opaque, inputs, kNoTensor, OpaqueAttrs{std::move(op)}, 0}, std::move(out),
                 dtype.value_or(dtype_));
+}
+
+// ---- training ops ----
+
+namespace {
+
+void need_same_shape(const std::string& op, const Tensor& a, const Tensor& b) {
+  if (a.shape != b.shape)
+    throw Error(fmt::format("{}: shapes {} and {} differ", op, shape_str(a.shape), shape_str(b.shape)));
+}
+
+}  // namespace
+
+TensorId Graph::eltwise_grad(const std::string& name, EltFn fn, TensorId dyid, TensorId xid) {
+  const Tensor& dy = checked(dyid, name);
+  const Tensor& x = checked(xid, name);
+  need_same_shape(name, dy, x);
+  if (is_binary(fn)) throw Error(fmt::format("{}: {} is not an activation function", name, name_of(fn)));
+  Shape out = x.shape;
+  DType dt = dy.dtype;
+  return add_op(Op{name, OpKind::EltwiseGrad, {dyid, xid}, kNoTensor, EltwiseGradAttrs{fn}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::softmax_grad(const std::string& name, TensorId dyid, TensorId yid) {
+  const Tensor& dy = checked(dyid, name);
+  const Tensor& y = checked(yid, name);
+  need_same_shape(name, dy, y);
+  Shape out = y.shape;
+  DType dt = dy.dtype;
+  return add_op(Op{name, OpKind::SoftmaxGrad, {dyid, yid}, kNoTensor, SoftmaxGradAttrs{}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::norm_grad(const std::string& name, NormFn fn, TensorId dyid, TensorId xid, TensorId gid) {
+  const Tensor& dy = checked(dyid, name);
+  const Tensor& x = checked(xid, name);
+  const Tensor& gamma = checked(gid, name);
+  need_same_shape(name, dy, x);
+  if (gamma.shape != Shape{x.shape.back()})
+    throw Error(fmt::format("{}: gamma {} does not match the last axis of {}", name, shape_str(gamma.shape),
+                            shape_str(x.shape)));
+  Shape out = x.shape;
+  DType dt = dy.dtype;
+  return add_op(Op{name, OpKind::NormGrad, {dyid, xid, gid}, kNoTensor, NormGradAttrs{fn}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::pool_grad(const std::string& name, const PoolAttrs& pool, TensorId dyid, TensorId xid) {
+  const Tensor& dy = checked(dyid, name);
+  const Tensor& x = checked(xid, name);
+  if (x.shape.size() != 4 || dy.shape.size() != 4 || dy.shape[0] != x.shape[0] || dy.shape[1] != x.shape[1])
+    throw Error(fmt::format("{}: pool gradient {} does not match input {}", name, shape_str(dy.shape), shape_str(x.shape)));
+  std::vector<TensorId> ins{dyid};
+  if (pool.fn == PoolFn::Max) ins.push_back(xid);  // the window's maximum is found again
+  Shape out = x.shape;
+  DType dt = dy.dtype;
+  return add_op(Op{name, OpKind::PoolGrad, std::move(ins), kNoTensor, PoolGradAttrs{pool}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::scatter_add(const std::string& name, TensorId idsid, TensorId xid, std::int64_t rows) {
+  const Tensor& ids = checked(idsid, name);
+  const Tensor& x = checked(xid, name);
+  need_positive(name, "output rows", rows);
+  if (x.shape.size() != 2 || ids.elements() != x.shape[0])
+    throw Error(fmt::format("{}: rows {} do not match ids {}", name, shape_str(x.shape), shape_str(ids.shape)));
+  Shape out{rows, x.shape[1]};
+  DType dt = x.dtype;
+  return add_op(Op{name, OpKind::ScatterAdd, {idsid, xid}, kNoTensor, ScatterAddAttrs{}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::comm(const std::string& name, CommKind kind, CommGroup group, std::int32_t ranks, TensorId xid,
+                     int axis) {
+  const Tensor& x = checked(xid, name);
+  need_positive(name, "ranks", ranks);
+  if (axis < 0 || static_cast<std::size_t>(axis) >= x.shape.size())
+    throw Error(fmt::format("{}: axis {} out of range for {}", name, axis, shape_str(x.shape)));
+  Shape out = x.shape;
+  auto& d = out[static_cast<std::size_t>(axis)];
+  if (kind == CommKind::AllGather) d = checked_mul(d, ranks, name);
+  if (kind == CommKind::ReduceScatter) {
+    if (d % ranks != 0)
+      throw Error(fmt::format("{}: axis {} of {} does not divide over {} ranks", name, axis, shape_str(x.shape), ranks));
+    d /= ranks;
+  }
+  DType dt = x.dtype;
+  return add_op(Op{name, OpKind::Comm, {xid}, kNoTensor, CommAttrs{kind, group, ranks, axis}, 0}, std::move(out), dt);
+}
+
+TensorId Graph::replay(const Graph& from, std::size_t i, const std::string& name, std::vector<TensorId> inputs) {
+  const Op& src = from.op(i);
+  if (inputs.size() != src.inputs.size())
+    throw Error(fmt::format("{}: replaying '{}' needs {} inputs, got {}", name, src.name, src.inputs.size(), inputs.size()));
+  for (std::size_t k = 0; k < inputs.size(); ++k)
+    if (checked(inputs[k], name).shape != from.tensor(src.inputs[k]).shape)
+      throw Error(fmt::format("{}: input {} of the replay of '{}' is {}, the original {}", name, k, src.name,
+                              shape_str(tensors_[static_cast<std::size_t>(inputs[k])].shape),
+                              shape_str(from.tensor(src.inputs[k]).shape)));
+  const Tensor& out = from.tensor(src.output);
+  Op op{name, src.kind, std::move(inputs), kNoTensor, src.attrs, src.macs};
+  return add_op(std::move(op), out.shape, out.dtype);
+}
+
+TensorId Graph::reduce(const std::string& name, TensorId xid, int axis) {
+  const Tensor& x = checked(xid, name);
+  if (axis < 0 || static_cast<std::size_t>(axis) >= x.shape.size())
+    throw Error(fmt::format("{}: axis {} out of range for {}", name, axis, shape_str(x.shape)));
+  return reduce(name, ReduceFn::Sum, xid, {axis}, false);
+}
+
+TensorId Graph::col2im(const std::string& name, TensorId colsid, const Conv2dAttrs& conv, const Shape& image) {
+  const Tensor& cols = checked(colsid, name);
+  check_dims(name, image);
+  if (image.size() != 4) throw Error(fmt::format("{}: image must be [N, C, H, W], got {}", name, shape_str(image)));
+  const std::int64_t oh = (image[2] + conv.pad_top + conv.pad_bottom - ((conv.kh - 1) * conv.dil_h + 1)) / conv.stride_h + 1;
+  const std::int64_t ow = (image[3] + conv.pad_left + conv.pad_right - ((conv.kw - 1) * conv.dil_w + 1)) / conv.stride_w + 1;
+  const std::int64_t expect = checked_product({image[0], oh, ow, image[1], conv.kh, conv.kw}, name);
+  if (cols.elements() != expect)
+    throw Error(fmt::format("{}: columns {} do not hold {} x {} x {} taps of image {}", name, shape_str(cols.shape),
+                            image[0] * oh * ow, conv.kh * conv.kw, image[1], shape_str(image)));
+  DType dt = cols.dtype;
+  return add_op(Op{name, OpKind::Col2Im, {colsid}, kNoTensor, Col2ImAttrs{conv.kh, conv.kw}, 0}, image, dt);
+}
+
+TensorId Graph::slice(const std::string& name, TensorId xid, int axis, std::int64_t start, std::int64_t length) {
+  const Tensor& x = checked(xid, name);
+  if (axis < 0 || static_cast<std::size_t>(axis) >= x.shape.size())
+    throw Error(fmt::format("{}: axis {} out of range for {}", name, axis, shape_str(x.shape)));
+  const std::int64_t dim = x.shape[static_cast<std::size_t>(axis)];
+  if (start < 0 || length <= 0 || start + length > dim)
+    throw Error(fmt::format("{}: range [{}, {}) outside axis {} of {}", name, start, start + length, axis,
+                            shape_str(x.shape)));
+  Shape out = x.shape;
+  out[static_cast<std::size_t>(axis)] = length;
+  Shape starts(x.shape.size(), 0), steps(x.shape.size(), 1);
+  starts[static_cast<std::size_t>(axis)] = start;
+  return slice(name, xid, std::move(starts), std::move(steps), std::move(out));
+}
+
+TensorId Graph::optimizer_step(const std::string& name, OptimizerKind kind, const std::vector<TensorId>& inputs,
+                               std::int64_t params, std::int64_t written_bytes) {
+  if (inputs.empty()) throw Error(fmt::format("{}: an optimizer step needs the gradient", name));
+  for (TensorId t : inputs)
+    if (checked(t, name).elements() != params)
+      throw Error(fmt::format("{}: input '{}' has {} elements, the parameter {}", name, tensors_[static_cast<std::size_t>(t)].name,
+                              tensors_[static_cast<std::size_t>(t)].elements(), params));
+  need_positive(name, "bytes written per parameter", written_bytes);
+  // The output stands for everything written: written_bytes per parameter, in the graph's datatype.
+  const std::int64_t per = (written_bytes + bytes_of(dtype_) - 1) / bytes_of(dtype_);
+  return add_op(Op{name, OpKind::OptimizerStep, inputs, kNoTensor, OptimizerAttrs{kind, params, written_bytes}, 0},
+                {params, per}, dtype_);
 }
 
 }  // namespace npusim::workloads

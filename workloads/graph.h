@@ -25,6 +25,9 @@ enum class TensorKind : std::uint8_t {
   Weight,      // parameter, read from DRAM
   Activation,  // produced by an op
   KvCache,     // persistent state read from DRAM (attention key/value cache)
+  State,       // training state read from DRAM: fp32 master weights, optimizer moments, gradient buffers
+  Random,      // generated on chip from a seed (dropout masks): stored after the forward pass, but a
+               // recomputation regenerates it instead of reading it
 };
 std::string_view name_of(TensorKind k);
 
@@ -44,11 +47,22 @@ enum class OpKind : std::uint8_t {
   Gather,  // rows of a tensor picked by an index tensor along one axis (data movement)
   Pad,     // a copy into a larger tensor with borders (data movement)
   Resize,  // interpolation to a new size (vector unit)
-  Reduce,  // a reduction over some axes (vector unit)
-  Col2Im,  // the overlap-add of a transposed convolution's GEMM columns into its output (vector unit)
+  Reduce,  // a reduction over some axes (vector unit; training's bias and norm-affine gradients are sums)
+  Col2Im,  // the overlap-add of GEMM columns into an image: a transposed convolution's output, a
+           // convolution's input gradient (vector unit)
   Opaque,  // an op npusim has no model for: the vector unit streams its bytes (ONNX import)
+  // Training (workloads/training.h): the backward of the ops above and the optimizer step.
+  EltwiseGrad,    // dX = dY * f'(X) of an activation function
+  SoftmaxGrad,    // dX = Y * (dY - sum(dY * Y)) over the last axis
+  NormGrad,       // dX of a LayerNorm/RMSNorm from dY, X and gamma (statistics recomputed per row)
+  PoolGrad,       // dX of a pooling window from dY (and X for max pooling)
+  ScatterAdd,     // rows of x added into rows `ids` of an output (an embedding's gradient, a MoE combine)
+  OptimizerStep,  // one update of a parameter tensor from its gradient (SGD, Adam, AdamW)
+  // Many chips: a collective over a group of chips holding shards of the model (costs nothing on
+  // one chip; system/ times it on the network).
+  Comm,
 };
-inline constexpr std::size_t kNumOpKinds = static_cast<std::size_t>(OpKind::Opaque) + 1;
+inline constexpr std::size_t kNumOpKinds = static_cast<std::size_t>(OpKind::Comm) + 1;
 std::string_view name_of(OpKind k);
 
 enum class EltFn : std::uint8_t {
@@ -119,16 +133,56 @@ struct ReduceAttrs {
   std::vector<int> axes;  // sorted, non-negative
   bool keepdims = true;
 };
-struct Col2ImAttrs {  // columns [N, H, W, F*kh*kw] -> out [N, F, OH, OW]
+struct Col2ImAttrs {  // columns [N, H, W, F*kh*kw] (ConvTranspose) or [N*OH*OW, C*kh*kw] (a conv input gradient) -> an image
   std::int64_t kh = 1, kw = 1;
 };
 struct OpaqueAttrs {
   std::string op;  // e.g. "ai.onnx:LSTM"
 };
 
+struct EltwiseGradAttrs {  // inputs: dY, X
+  EltFn fn = EltFn::Relu;
+};
+struct SoftmaxGradAttrs {};  // inputs: dY, Y
+struct NormGradAttrs {       // inputs: dY, X, gamma
+  NormFn fn = NormFn::LayerNorm;
+};
+struct PoolGradAttrs {  // inputs: dY (and X for max pooling); output shaped like the pool's input
+  PoolAttrs pool;
+};
+struct ScatterAddAttrs {};  // inputs: ids [R], x [R, D]; output [V, D]
+// A collective between the chips of a parallel group, as Megatron places them: the tensor-
+// parallel pair identity/all-reduce (f and g: each the other's backward), all-gather/reduce-
+// scatter along the sequence (sequence parallelism), and all-to-all (expert parallelism).
+enum class CommKind : std::uint8_t {
+  Identity,       // forward nothing; backward an all-reduce of the gradient
+  AllReduce,      // forward a sum over the group; backward nothing
+  AllGather,      // concatenate the group's shards along `axis`; backward a reduce-scatter
+  ReduceScatter,  // sum, then keep this chip's shard along `axis`; backward an all-gather
+  AllToAll,       // exchange rows (expert dispatch and combine); backward the same
+};
+std::string_view name_of(CommKind k);
+enum class CommGroup : std::uint8_t { Tensor, Expert };
+std::string_view name_of(CommGroup g);
+struct CommAttrs {
+  CommKind kind = CommKind::AllReduce;
+  CommGroup group = CommGroup::Tensor;
+  std::int32_t ranks = 1;
+  int axis = 0;
+};
+
+enum class OptimizerKind : std::uint8_t { Sgd, Adam, AdamW };
+std::string_view name_of(OptimizerKind k);
+struct OptimizerAttrs {  // inputs: gradient, then the state tensors the optimizer keeps
+  OptimizerKind kind = OptimizerKind::AdamW;
+  std::int64_t params = 0;         // elements updated
+  std::int64_t written_bytes = 0;  // bytes written per element (state, master weight, working copy)
+};
+
 using OpAttrs = std::variant<Conv2dAttrs, MatMulAttrs, BatchedMatMulAttrs, EltwiseAttrs, PoolAttrs, SoftmaxAttrs,
                              NormAttrs, ReshapeAttrs, TransposeAttrs, ConcatAttrs, EmbeddingAttrs, SliceAttrs,
-                             GatherAttrs, PadAttrs, ResizeAttrs, ReduceAttrs, Col2ImAttrs, OpaqueAttrs>;
+                             GatherAttrs, PadAttrs, ResizeAttrs, ReduceAttrs, Col2ImAttrs, OpaqueAttrs, EltwiseGradAttrs,
+                             SoftmaxGradAttrs, NormGradAttrs, PoolGradAttrs, ScatterAddAttrs, OptimizerAttrs, CommAttrs>;
 
 struct Op {
   std::string name;
@@ -163,6 +217,8 @@ class Graph {
   TensorId input(std::string name, Shape shape, std::optional<DType> dtype = std::nullopt);
   TensorId weight(std::string name, Shape shape, std::optional<DType> dtype = std::nullopt);
   TensorId kv_cache(std::string name, Shape shape);
+  TensorId state(std::string name, Shape shape, DType dtype);  // training state (TensorKind::State)
+  TensorId random(std::string name, Shape shape, DType dtype);  // a random mask (TensorKind::Random)
 
   // ---- operators (each returns its output tensor) ----
   struct ConvSpec {
@@ -220,6 +276,31 @@ class Graph {
   // Notes for the user about how the model was built (e.g. ops an importer could not map).
   void add_warning(std::string w) { warnings_.push_back(std::move(w)); }
   const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // ---- training ops (workloads/training.h builds graphs with them) ----
+  TensorId eltwise_grad(const std::string& name, EltFn fn, TensorId dy, TensorId x);
+  TensorId softmax_grad(const std::string& name, TensorId dy, TensorId y);
+  TensorId norm_grad(const std::string& name, NormFn fn, TensorId dy, TensorId x, TensorId gamma);
+  // dY shaped like the pool's output, x its input: -> dX shaped like x.
+  TensorId pool_grad(const std::string& name, const PoolAttrs& pool, TensorId dy, TensorId x);
+  // x [R, D] added row by row into rows ids [R] of a zeroed [rows, D].
+  TensorId scatter_add(const std::string& name, TensorId ids, TensorId x, std::int64_t rows);
+  // Sums x over `axis`, which leaves the shape (reduce with ReduceFn::Sum).
+  TensorId reduce(const std::string& name, TensorId x, int axis);
+  // cols [N*OH*OW, C*kh*kw] (or [G, N*OH*OW, C/G*kh*kw]) -> [N, C, H, W] for the convolution `conv`
+  // of an input shaped `image`.
+  TensorId col2im(const std::string& name, TensorId cols, const Conv2dAttrs& conv, const Shape& image);
+  // x[start, start + length) along `axis` (the general slice above).
+  TensorId slice(const std::string& name, TensorId x, int axis, std::int64_t start, std::int64_t length);
+  // A collective (see CommKind); all-gather multiplies and reduce-scatter divides `axis` by ranks.
+  TensorId comm(const std::string& name, CommKind kind, CommGroup group, std::int32_t ranks, TensorId x, int axis = 0);
+  // Appends a copy of op `i` of `from` (a validated graph) reading `inputs` (tensors of this graph
+  // shaped as the originals). Used to replay forward ops for activation recomputation.
+  TensorId replay(const Graph& from, std::size_t i, const std::string& name, std::vector<TensorId> inputs);
+  // Updates a parameter of `params` elements: reads the inputs (gradient, state), writes
+  // `written_bytes` per element. Its output stands for what is written.
+  TensorId optimizer_step(const std::string& name, OptimizerKind kind, const std::vector<TensorId>& inputs,
+                          std::int64_t params, std::int64_t written_bytes);
 
   void mark_output(TensorId t) { outputs_.push_back(t); }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "workloads/models/llm.h"
 #include "workloads/models/models.h"
 #include "workloads/onnx/import.h"
 #include "workloads/scalesim_csv.h"
@@ -83,6 +84,16 @@ std::vector<ModelInfo> make_zoo() {
       "LeNet-5 (LeCun 1998) at 32x32x1, ReLU and max pooling; 416,520 MACs and 61,706 params per image: a small "
       "CNN, e.g. for --pe-model rtl",
       models::lenet5);
+  for (const LlmSpec& spec : llm_specs())
+    add(spec.name,
+        fmt::format("{}: {} layers, hidden {}, {} heads{}, {}{}; a training forward pass (logits and loss on every "
+                    "token). {}",
+                    spec.name, spec.layers, spec.hidden, spec.heads,
+                    spec.kv_heads > 0 ? fmt::format(" ({} key/value)", spec.kv_heads) : "",
+                    spec.moe() ? fmt::format("{} experts of FFN {}, top-{}", spec.experts, spec.ffn, spec.top_k)
+                               : fmt::format("FFN {}", spec.ffn),
+                    fmt::format(", vocabulary {}", spec.vocab), spec.source),
+        [spec](const ModelParams& p) { return llm_graph(spec, p); }, spec.seq, "tokens per sequence");
   return z;
 }
 
@@ -170,6 +181,7 @@ Graph load_model(std::string_view spec, const ModelParams& params) {
                             spec));
   if (const ModelInfo* m = find_model(spec)) return m->build(params);
   if (spec.starts_with("gemm:")) return gemm_model(spec, params);
+  if (spec.starts_with("gpt:")) return llm_graph(parse_gpt_spec(spec), params);
   if (spec.ends_with(".onnx")) throw Error(fmt::format("--model {}: no such file", path));
   if (file) {
     std::ifstream in(path, std::ios::binary);
@@ -179,7 +191,9 @@ Graph load_model(std::string_view spec, const ModelParams& params) {
     if (in.bad()) throw Error(fmt::format("--model {}: error while reading the file", path));
     return read_scalesim_csv(text.str(), path, params);
   }
-  throw Error(fmt::format("unknown model '{}': not a built-in model ({}), not gemm:M,N,K, nor a readable file", spec,
+  throw Error(fmt::format("unknown model '{}': not a built-in model ({}), not gemm:M,N,K, not gpt:layers=L,hidden=H,"
+                          "heads=A,seq=S[,ffn=F][,vocab=V], nor a readable file",
+                          spec,
                           zoo_names()));
 }
 

@@ -44,9 +44,10 @@ struct ModelInfo {
 std::span<const ModelInfo> model_zoo();
 const ModelInfo* find_model(std::string_view name);
 
-// Resolves --model: a zoo name, "gemm:M,N,K", a path to an ONNX model (.onnx), or a path to a
-// SCALE-Sim CSV (conv topology or GEMM M,N,K list, recognised by its header). Throws Error
-// naming the thing and the value. `params.inputs` applies to ONNX models only.
+// Resolves --model: a zoo name, "gemm:M,N,K", "gpt:layers=L,hidden=H,heads=A,seq=S[,ffn=F][,vocab=V]"
+// (workloads/models/llm.h), a path to an ONNX model (.onnx), or a path to a SCALE-Sim CSV (conv
+// topology or GEMM M,N,K list, recognised by its header). Throws Error naming the thing and the
+// value. `params.inputs` applies to ONNX models only.
 Graph load_model(std::string_view spec, const ModelParams& params);
 
 }  // namespace npusim::workloads

@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "tests/error_of.h"
+#include "tests/workloads/graph_counts.h"
 
 namespace npusim::workloads {
 namespace {
@@ -22,20 +23,18 @@ using ::testing::HasSubstr;
 
 const char* const kZooNames[] = {"resnet50",     "mobilenetv2",           "vgg16",
                                  "bert-base",    "gpt2-prefill",          "gpt2-decode",
-                                 "llama7b-layer-prefill", "llama7b-layer-decode", "vit-b16", "mlp", "lenet5"};
+                                 "llama7b-layer-prefill", "llama7b-layer-decode", "vit-b16", "mlp", "lenet5",
+                                 "gpt3-175b", "llama2-7b", "llama2-13b", "llama2-70b", "llama3-8b", "llama3-70b",
+                                 "llama3-405b", "mtnlg-530b", "bloom-176b", "mixtral-8x7b"};
 
+using testing_support::count_ops;
+using testing_support::count_tensors;
 using testing_support::error_of;
 
 Graph build(const std::string& name, std::int64_t batch = 1, std::int64_t seq = 0, DType dt = DType::Int8) {
   const ModelInfo* m = find_model(name);
   if (!m) throw std::runtime_error("no model " + name);
   return m->build(ModelParams{batch, seq, dt, {}});
-}
-
-int count_ops(const Graph& g, OpKind kind) {
-  int n = 0;
-  for (const Op& op : g.ops()) n += op.kind == kind;
-  return n;
 }
 
 int count_eltwise(const Graph& g, EltFn fn) {
@@ -50,11 +49,6 @@ const Op* find_op(const Graph& g, const std::string& name) {
   return nullptr;
 }
 
-int count_tensors(const Graph& g, TensorKind kind) {
-  int n = 0;
-  for (const Tensor& t : g.tensors()) n += t.kind == kind;
-  return n;
-}
 
 // ---------------------------------------------------------------- the zoo itself
 

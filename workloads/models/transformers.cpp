@@ -21,68 +21,11 @@
 #include <string>
 
 #include "base/error.h"
+#include "workloads/models/blocks.h"
 #include "workloads/models/models.h"
 
 namespace npusim::workloads::models {
 namespace {
-
-struct AttnShape {
-  std::int64_t batch = 1;
-  std::int64_t tokens = 1;  // query tokens in this pass
-  std::int64_t cached = 0;  // tokens already in the KV cache (decode); 0 = no cache
-  std::int64_t hidden = 768;
-  std::int64_t heads = 12;
-  bool bias = true;
-  std::int64_t head_dim() const { return hidden / heads; }
-};
-
-struct Rope {  // rotation tables [tokens, head_dim], model inputs
-  TensorId cos = kNoTensor, sin = kNoTensor;
-};
-
-// [B, S, H*D] -> [B, H, S, D]
-TensorId split_heads(Graph& g, const std::string& p, TensorId x, const AttnShape& a) {
-  x = g.reshape(p + ".split", x, {a.batch, a.tokens, a.heads, a.head_dim()});
-  return g.transpose(p + ".heads", x, {0, 2, 1, 3});
-}
-
-// RoPE (HF Llama): out = x * cos + rotate_half(x) * sin. rotate_half (swap the two halves of
-// head_dim, negate one) is a fixed permutation folded into the second Mul's operand access.
-TensorId apply_rope(Graph& g, const std::string& p, TensorId x, const Rope& r) {
-  TensorId c = g.eltwise(p + ".cos", EltFn::Mul, x, r.cos);
-  TensorId s = g.eltwise(p + ".sin", EltFn::Mul, x, r.sin);
-  return g.eltwise(p, EltFn::Add, c, s);
-}
-
-// Multi-head self-attention from the (normalised) input x [B, S, hidden] to the output
-// projection [B, S, hidden]. With a.cached > 0 the keys and values of the previous tokens come
-// from KV-cache inputs [B, H, cached, D] and the new ones are appended along the sequence axis.
-TensorId attention(Graph& g, const std::string& p, TensorId x, const AttnShape& a, const Rope* rope) {
-  TensorId q = split_heads(g, p + ".q", g.matmul(p + ".q", x, a.hidden, a.bias), a);
-  TensorId k = split_heads(g, p + ".k", g.matmul(p + ".k", x, a.hidden, a.bias), a);
-  TensorId v = split_heads(g, p + ".v", g.matmul(p + ".v", x, a.hidden, a.bias), a);
-  if (rope) {
-    q = apply_rope(g, p + ".q.rope", q, *rope);
-    k = apply_rope(g, p + ".k.rope", k, *rope);
-  }
-  if (a.cached > 0) {
-    const Shape cache{a.batch, a.heads, a.cached, a.head_dim()};
-    k = g.concat(p + ".k.append", {g.kv_cache(p + ".k_cache", cache), k}, 2);
-    v = g.concat(p + ".v.append", {g.kv_cache(p + ".v_cache", cache), v}, 2);
-  }
-  TensorId s = g.batched_matmul(p + ".scores", q, k, /*transpose_b=*/true);  // [B, H, S, S_kv]
-  s = g.softmax(p + ".softmax", s);
-  TensorId o = g.batched_matmul(p + ".context", s, v);  // [B, H, S, D]
-  o = g.transpose(p + ".context.tokens", o, {0, 2, 1, 3});
-  o = g.reshape(p + ".context.merge", o, {a.batch, a.tokens, a.hidden});
-  return g.matmul(p + ".out", o, a.hidden, a.bias);
-}
-
-TensorId gelu_mlp(Graph& g, const std::string& p, TensorId x, std::int64_t hidden, std::int64_t ffn) {
-  x = g.matmul(p + ".fc1", x, ffn, /*bias=*/true);
-  x = g.eltwise(p + ".gelu", EltFn::Gelu, x);
-  return g.matmul(p + ".fc2", x, hidden, /*bias=*/true);
-}
 
 // Pre-LN encoder/decoder block (GPT-2, ViT): x + attn(ln1(x)), then x + mlp(ln2(x)).
 TensorId pre_ln_block(Graph& g, const std::string& p, TensorId x, const AttnShape& a, std::int64_t ffn) {
@@ -92,12 +35,6 @@ TensorId pre_ln_block(Graph& g, const std::string& p, TensorId x, const AttnShap
   h = g.norm(p + ".ln2", NormFn::LayerNorm, x);
   h = gelu_mlp(g, p + ".mlp", h, a.hidden, ffn);
   return g.eltwise(p + ".mlp.residual", EltFn::Add, x, h);
-}
-
-// Gathers one token of every sequence: one-hot selector [B, 1, S] . x [B, S, D] -> [B, 1, D].
-TensorId select_token(Graph& g, const std::string& name, TensorId x, std::int64_t batch, std::int64_t tokens) {
-  TensorId onehot = g.input(name + ".onehot", {batch, 1, tokens});
-  return g.batched_matmul(name, onehot, x);
 }
 
 void check_max_seq(std::string_view model, std::int64_t seq, std::int64_t max_positions) {
@@ -119,7 +56,7 @@ Graph gpt2(const std::string& name, const ModelParams& params, std::int64_t toke
   TensorId x = g.embedding_with("embed.tokens", ids, wte);
   TensorId p = g.embedding("embed.positions", pos, kGpt2Positions, kGpt2Hidden);
   x = g.eltwise("embed.add", EltFn::Add, x, p);
-  AttnShape a{b, tokens, cached, kGpt2Hidden, kGpt2Heads, true};
+  AttnShape a{b, tokens, cached, kGpt2Hidden, kGpt2Heads};
   for (std::int64_t i = 0; i < kGpt2Layers; ++i) x = pre_ln_block(g, fmt::format("layer{}", i), x, a, kGpt2Ffn);
   x = g.norm("ln_f", NormFn::LayerNorm, x);
   if (tokens > 1) x = select_token(g, "last_token", x, b, tokens);  // logits of the last token only
@@ -139,18 +76,14 @@ Graph llama_layer(const std::string& name, const ModelParams& params, std::int64
   TensorId x = g.input("hidden_states", {b, tokens, kLlamaHidden});
   // cos/sin of the positions of this pass's tokens (precomputed tables, not parameters).
   Rope rope{g.input("rope.cos", {tokens, head_dim}), g.input("rope.sin", {tokens, head_dim})};
-  AttnShape a{b, tokens, cached, kLlamaHidden, kLlamaHeads, false};
+  AttnShape a{b, tokens, cached, kLlamaHidden, kLlamaHeads};
+  a.bias = false;
   const std::string p = "layer0";
   TensorId h = g.norm(p + ".attn_norm", NormFn::RmsNorm, x);
   h = attention(g, p + ".attn", h, a, &rope);
   x = g.eltwise(p + ".attn.residual", EltFn::Add, x, h);
   h = g.norm(p + ".ffn_norm", NormFn::RmsNorm, x);
-  // SwiGLU: down(silu(gate(h)) * up(h)).
-  TensorId gate = g.matmul(p + ".mlp.gate", h, kLlamaFfn);
-  TensorId up = g.matmul(p + ".mlp.up", h, kLlamaFfn);
-  gate = g.eltwise(p + ".mlp.silu", EltFn::Silu, gate);
-  h = g.eltwise(p + ".mlp.mul", EltFn::Mul, gate, up);
-  h = g.matmul(p + ".mlp.down", h, kLlamaHidden);
+  h = swiglu_mlp(g, p + ".mlp", h, kLlamaHidden, kLlamaFfn);
   x = g.eltwise(p + ".mlp.residual", EltFn::Add, x, h);
   g.mark_output(x);
   return g;
@@ -173,7 +106,7 @@ Graph bert_base(const ModelParams& params) {
   x = g.eltwise("embed.add_types", EltFn::Add, x, t);
   x = g.eltwise("embed.add_positions", EltFn::Add, x, p);
   x = g.norm("embed.ln", NormFn::LayerNorm, x);
-  AttnShape a{b, s, 0, kHidden, kHeads, true};
+  AttnShape a{b, s, 0, kHidden, kHeads};
   for (std::int64_t i = 0; i < kLayers; ++i) {  // post-LN encoder layers
     const std::string l = fmt::format("layer{}", i);
     TensorId h = attention(g, l + ".attn", x, a, nullptr);
@@ -233,7 +166,7 @@ Graph vit_b16(const ModelParams& params) {
   TensorId cls = g.embedding_with("cls_token.expand", g.input("cls_index", {b, 1}, DType::Int32), cls_table);
   x = g.concat("tokens", {cls, x}, 1);  // [B, 197, 768]
   x = g.eltwise("pos_embed.add", EltFn::Add, x, g.weight("pos_embed", {kTokens, kHidden}));
-  AttnShape a{b, kTokens, 0, kHidden, kHeads, true};
+  AttnShape a{b, kTokens, 0, kHidden, kHeads};
   for (std::int64_t i = 0; i < kLayers; ++i) x = pre_ln_block(g, fmt::format("layer{}", i), x, a, kFfn);
   x = g.norm("norm", NormFn::LayerNorm, x);
   x = select_token(g, "cls_select", x, b, kTokens);
