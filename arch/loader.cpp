@@ -8,6 +8,7 @@
 
 #include "base/scalar_text.h"
 #include "arch/schema.h"
+#include "arch/schema_tree.h"
 #include "arch/technology.h"
 
 namespace npusim::arch {
@@ -34,59 +35,15 @@ std::string did_you_mean(const std::vector<std::string>& names, std::string_view
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
 }
 
-namespace {
-
-std::string join(std::string_view prefix, std::string_view key) {
+std::string join_path(std::string_view prefix, std::string_view key) {
   return prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, key);
 }
-
-struct Leaf {
-  SourceLoc key_loc;
-  const RawNode* value;
-};
-
-struct Walker {
-  const Schema& schema;
-  std::vector<Diagnostic>& diags;
-  std::map<std::string, Leaf> leaves;
-  std::map<std::string, SourceLoc> maps;  // every map seen, by prefix
-
-  void walk(const RawNode& n, const std::string& prefix) {
-    maps[prefix] = n.loc;
-    for (const auto& e : n.entries) {
-      std::string path = join(prefix, e.key);
-      if (schema.find(path)) {
-        leaves[path] = Leaf{e.key_loc, &e.value};
-      } else if (schema.is_map_prefix(path)) {
-        if (e.value.kind != RawNode::Kind::Map)
-          diags.push_back({e.key_loc, path, fmt::format("expected a map, got {}", e.value.kind_name())});
-        else
-          walk(e.value, path);
-      } else {
-        diags.push_back({e.key_loc, path, "unknown key" + did_you_mean(schema.child_names(prefix), e.key)});
-      }
-    }
-  }
-
-  // Location for a problem about an absent key: its nearest present ancestor map.
-  SourceLoc where_missing(const std::string& path) const {
-    std::string p = path;
-    while (true) {
-      auto dot = p.rfind('.');
-      p = dot == std::string::npos ? "" : p.substr(0, dot);
-      auto it = maps.find(p);
-      if (it != maps.end()) return it->second;
-      if (p.empty()) return SourceLoc{};
-    }
-  }
-};
 
 using text::parse_bool;
 using text::parse_int;
 using text::parse_real;
 
-// Parses and range-checks one value; returns nullopt after recording a diagnostic.
-std::optional<FieldValue> parse_value(const Field& f, const Leaf& leaf, std::vector<Diagnostic>& diags) {
+std::optional<FieldValue> parse_value(const FieldSpec& f, const Leaf& leaf, std::vector<Diagnostic>& diags) {
   const RawNode& v = *leaf.value;
   auto bad = [&](std::string msg) {
     diags.push_back({leaf.key_loc, f.path, std::move(msg)});
@@ -134,20 +91,23 @@ std::optional<FieldValue> parse_value(const Field& f, const Leaf& leaf, std::vec
   return out;
 }
 
-}  // namespace
-
-void check_override_paths(std::span<const Override> overrides) {
-  const Schema& schema = arch_schema();
-  for (const auto& o : overrides) {
-    if (schema.find(o.path)) continue;
-    std::string prefix = o.path.substr(0, o.path.rfind('.') == std::string::npos ? 0 : o.path.rfind('.'));
-    std::string last = o.path.substr(prefix.empty() ? 0 : prefix.size() + 1);
-    std::string h = schema.is_map_prefix(prefix) ? did_you_mean(schema.child_names(prefix), last) : "";
-    if (schema.is_map_prefix(o.path))
-      throw Error(fmt::format("--set {}: '{}' is a group of keys, not a single key", o.text(), o.path));
-    throw Error(fmt::format("--set {}: unknown key path '{}'{}", o.text(), o.path, h));
+std::string yaml_scalar(const FieldValue& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *i);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  std::string out = "\"";
+  for (char c : std::get<std::string>(v)) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
   }
+  return out + "\"";
 }
+
+void check_override_paths(std::span<const Override> overrides) { check_override_paths(arch_schema(), overrides); }
 
 ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
   const Schema& schema = arch_schema();
@@ -156,22 +116,13 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
     diags.push_back({root.loc, "", fmt::format("expected a map of keys at the top level, got {}", root.kind_name())});
     return nullptr;
   }
-  Walker w{schema, diags, {}, {}};
+  KeyWalker<Schema> w{schema, diags, {}, {}};
   w.walk(root, "");
 
   auto cfg = std::make_shared<ArchConfig>();
   cfg->origin = root.loc.file;
-  std::map<std::string, bool> given;  // fields with a valid value
-
-  // Pass 1: parse every present leaf.
-  for (const auto& f : schema.fields()) {
-    auto it = w.leaves.find(f.path);
-    if (it == w.leaves.end()) continue;
-    if (auto v = parse_value(f, it->second, diags)) {
-      f.set(*cfg, *v);
-      given[f.path] = true;
-    }
-  }
+  // Pass 1: parse every present leaf (the fields with a valid value).
+  const std::map<std::string, bool> given = parse_leaves(schema, w, *cfg, diags);
 
   // Technology nodes named for defaults.
   std::map<std::string, const TechnologyNode*> tech;
@@ -189,16 +140,14 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
     }
   }
 
-  auto loc_of = [&](const std::string& path) {
-    auto it = w.leaves.find(path);
-    return it != w.leaves.end() ? it->second.key_loc : w.where_missing(path);
-  };
+  auto loc_of = [&](const std::string& path) { return w.loc_of(path); };
 
   // Pass 2: absent keys: required, optional or filled from a technology node.
+  report_missing_required(schema, w, diags);
   for (const auto& f : schema.fields()) {
     if (w.leaves.count(f.path)) continue;
     switch (f.presence) {
-      case Presence::Required: diags.push_back({w.where_missing(f.path), f.path, "missing required key"}); break;
+      case Presence::Required:
       case Presence::Optional: break;
       case Presence::TechDefault: {
         bool needed = !f.for_dtype || cfg->datatypes.supports(*f.for_dtype);
@@ -356,45 +305,6 @@ ArchConfigPtr load_arch(std::string_view yaml_text, const std::string& source, s
   return cfg;
 }
 
-namespace {
-
-std::string yaml_scalar(const FieldValue& v) {
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *i);
-  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  std::string out = "\"";
-  for (char c : std::get<std::string>(v)) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
-
-std::string to_yaml(const ArchConfig& cfg) {
-  std::string out;
-  std::vector<std::string_view> open;  // map keys currently open
-  for (const auto& f : arch_schema().fields()) {
-    if (f.present_in && !f.present_in(cfg)) continue;
-    FieldValue v = f.get(cfg);
-    if (f.type == FieldType::Text && f.presence == Presence::Optional && std::get<std::string>(v).empty()) continue;
-    auto parts = split_path(f.path);
-    std::size_t common = 0;
-    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common]) ++common;
-    open.resize(common);
-    for (std::size_t i = common; i + 1 < parts.size(); ++i) {
-      out += fmt::format("{:{}}{}:\n", "", 2 * i, parts[i]);
-      open.push_back(parts[i]);
-    }
-    std::string value = f.type == FieldType::Choice ? std::get<std::string>(v) : yaml_scalar(v);
-    out += fmt::format("{:{}}{}: {}\n", "", 2 * (parts.size() - 1), parts.back(), value);
-  }
-  return out;
-}
+std::string to_yaml(const ArchConfig& cfg) { return to_yaml(arch_schema(), cfg); }
 
 }  // namespace npusim::arch

@@ -1,5 +1,7 @@
 #include "arch/schema.h"
 
+#include "arch/schema_fields.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,98 +13,33 @@ namespace npusim::arch {
 
 namespace {
 
-// ---- helpers that bind one key to one ArchConfig member -------------------------------------
-
-// `acc` is a generic lambda returning a reference to the member (callable on const and non-const).
-template <class Acc>
-Field number(std::string path, FieldType type, std::string unit, std::string doc, Acc acc, double scale = 1.0) {
-  Field f;
-  f.path = std::move(path);
-  f.type = type;
-  f.unit = std::move(unit);
-  f.doc = std::move(doc);
-  f.set = [acc, scale](ArchConfig& c, const FieldValue& v) {
-    auto& m = acc(c);
-    using T = std::remove_reference_t<decltype(m)>;
-    double x = std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v))
-                                                       : std::get<double>(v);
-    if constexpr (std::is_integral_v<T>)
-      m = static_cast<T>(std::llround(x * scale));
-    else
-      m = static_cast<T>(x * scale);
-  };
-  f.get = [acc, scale, type](const ArchConfig& c) -> FieldValue {
-    const auto& m = acc(c);
-    if (type == FieldType::Integer) return static_cast<std::int64_t>(std::llround(static_cast<double>(m) / scale));
-    return static_cast<double>(m) / scale;
-  };
-  return f;
-}
+// ---- the architecture's fields: arch/schema_fields.h's builders bound to ArchConfig ----
 
 template <class Acc>
 Field integer(std::string path, std::string unit, std::string doc, Acc acc, double scale = 1.0) {
-  return number(std::move(path), FieldType::Integer, std::move(unit), std::move(doc), acc, scale);
+  return fields::integer<ArchConfig>(std::move(path), std::move(unit), std::move(doc), acc, scale);
 }
 template <class Acc>
 Field real(std::string path, std::string unit, std::string doc, Acc acc) {
-  return number(std::move(path), FieldType::Real, std::move(unit), std::move(doc), acc);
+  return fields::real<ArchConfig>(std::move(path), std::move(unit), std::move(doc), acc);
 }
-
 template <class Acc>
 Field boolean(std::string path, std::string doc, Acc acc) {
-  Field f;
-  f.path = std::move(path);
-  f.type = FieldType::Boolean;
-  f.doc = std::move(doc);
-  f.set = [acc](ArchConfig& c, const FieldValue& v) { acc(c) = std::get<bool>(v); };
-  f.get = [acc](const ArchConfig& c) -> FieldValue { return acc(c); };
-  return f;
+  return fields::boolean<ArchConfig>(std::move(path), std::move(doc), acc);
 }
-
 template <class Acc>
 Field text(std::string path, std::string doc, Acc acc) {
-  Field f;
-  f.path = std::move(path);
-  f.type = FieldType::Text;
-  f.doc = std::move(doc);
-  f.set = [acc](ArchConfig& c, const FieldValue& v) { acc(c) = std::get<std::string>(v); };
-  f.get = [acc](const ArchConfig& c) -> FieldValue { return acc(c); };
-  return f;
+  return fields::text<ArchConfig>(std::move(path), std::move(doc), acc);
 }
-
-// A closed set: the i-th choice is the enum value with underlying value i.
 template <class Acc>
 Field choice(std::string path, std::vector<std::string> choices, std::string doc, Acc acc) {
-  Field f;
-  f.path = std::move(path);
-  f.type = FieldType::Choice;
-  f.doc = std::move(doc);
-  f.choices = choices;
-  f.set = [acc, choices](ArchConfig& c, const FieldValue& v) {
-    auto& m = acc(c);
-    using E = std::remove_reference_t<decltype(m)>;
-    auto it = std::find(choices.begin(), choices.end(), std::get<std::string>(v));
-    m = static_cast<E>(it - choices.begin());
-  };
-  f.get = [acc, choices](const ArchConfig& c) -> FieldValue {
-    return choices.at(static_cast<std::size_t>(acc(c)));
-  };
-  return f;
+  return fields::choice<ArchConfig>(std::move(path), std::move(choices), std::move(doc), acc);
 }
-
-Field&& at_least(Field&& f, double lo) { f.min = lo; return std::move(f); }
-Field&& above(Field&& f, double lo) { f.min = lo; f.min_exclusive = true; return std::move(f); }
-Field&& at_most(Field&& f, double hi) { f.max = hi; return std::move(f); }
-Field&& optional(Field&& f, std::string meaning) {
-  f.presence = Presence::Optional;
-  f.absent_meaning = std::move(meaning);
-  return std::move(f);
-}
-Field&& tech_default(Field&& f, std::string group) {
-  f.presence = Presence::TechDefault;
-  f.tech_group = std::move(group);
-  return std::move(f);
-}
+using fields::above;
+using fields::at_least;
+using fields::at_most;
+using fields::optional;
+using fields::tech_default;
 
 std::vector<std::string> dtype_names(bool operands_only) {
   std::vector<std::string> v;
@@ -484,7 +421,7 @@ std::string fmt_num(double x) { return fmt::format("{}", x); }
 
 }  // namespace
 
-std::string Field::type_name() const {
+std::string FieldSpec::type_name() const {
   switch (type) {
     case FieldType::Integer: return "integer";
     case FieldType::Real: return "number";
@@ -495,7 +432,7 @@ std::string Field::type_name() const {
   return "?";
 }
 
-std::string Field::range_text() const {
+std::string FieldSpec::range_text() const {
   if (type == FieldType::Choice) {
     std::string s = "one of ";
     for (std::size_t i = 0; i < choices.size(); ++i) s += (i ? "|" : "") + choices[i];
@@ -507,30 +444,22 @@ std::string Field::range_text() const {
   return "";
 }
 
-Schema::Schema(std::vector<Field> fields) : fields_(std::move(fields)) {}
-
-const Field* Schema::find(std::string_view path) const {
-  for (const auto& f : fields_)
-    if (f.path == path) return &f;
-  return nullptr;
-}
-
-bool Schema::is_map_prefix(std::string_view prefix) const {
+bool is_map_prefix(const std::vector<const FieldSpec*>& fields, std::string_view prefix) {
   if (prefix.empty()) return true;
-  for (const auto& f : fields_)
-    if (f.path.size() > prefix.size() && f.path.compare(0, prefix.size(), prefix) == 0 && f.path[prefix.size()] == '.')
+  for (const FieldSpec* f : fields)
+    if (f->path.size() > prefix.size() && f->path.compare(0, prefix.size(), prefix) == 0 && f->path[prefix.size()] == '.')
       return true;
   return false;
 }
 
-std::vector<std::string> Schema::child_names(std::string_view prefix) const {
+std::vector<std::string> child_names(const std::vector<const FieldSpec*>& fields, std::string_view prefix) {
   std::vector<std::string> out;
   std::size_t skip = prefix.empty() ? 0 : prefix.size() + 1;
-  for (const auto& f : fields_) {
-    if (!prefix.empty() && !(f.path.size() > prefix.size() && f.path.compare(0, prefix.size(), prefix) == 0 &&
-                             f.path[prefix.size()] == '.'))
+  for (const FieldSpec* f : fields) {
+    if (!prefix.empty() && !(f->path.size() > prefix.size() && f->path.compare(0, prefix.size(), prefix) == 0 &&
+                             f->path[prefix.size()] == '.'))
       continue;
-    std::string rest = f.path.substr(skip);
+    std::string rest = f->path.substr(skip);
     std::string head = rest.substr(0, rest.find('.'));
     if (std::find(out.begin(), out.end(), head) == out.end()) out.push_back(head);
   }
@@ -552,18 +481,25 @@ std::string schema_markdown() {
       "required keys, wrong types and out-of-range values are errors reported as `file:line:column: key.path: "
       "problem`.\n\n"
       "| key | type | unit | range | presence | meaning |\n|---|---|---|---|---|---|\n";
-  for (const auto& f : arch_schema().fields()) {
+  std::vector<const FieldSpec*> specs;
+  for (const auto& f : arch_schema().fields()) specs.push_back(&f);
+  return s + fields_markdown(specs);
+}
+
+std::string fields_markdown(const std::vector<const FieldSpec*>& fields) {
+  std::string s;
+  for (const FieldSpec* f : fields) {
     std::string presence;
-    switch (f.presence) {
+    switch (f->presence) {
       case Presence::Required: presence = "required"; break;
-      case Presence::Optional: presence = "optional: absent means " + f.absent_meaning; break;
+      case Presence::Optional: presence = "optional: absent means " + f->absent_meaning; break;
       case Presence::TechDefault:
-        presence = f.for_dtype ? "technology default (needed only if the datatype is supported)"
-                               : "technology default";
+        presence = f->for_dtype ? "technology default (needed only if the datatype is supported)"
+                                : "technology default";
         break;
     }
-    s += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", f.path, f.type_name(), f.unit, f.range_text(), presence,
-                     f.doc);
+    s += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", f->path, f->type_name(), f->unit, f->range_text(), presence,
+                     f->doc);
   }
   return s;
 }

@@ -15,5 +15,6 @@ void register_bench_command(CLI::App& app);   // bench
 void register_validate_commands(CLI::App& app);  // validate, gpu-plan
 void register_sweep_commands(CLI::App& app);  // sweep, merge, pareto, report, export, compare
 void register_serve_commands(CLI::App& app);  // serve, serve-plan
+void register_train_commands(CLI::App& app);  // train, train-plan, systems
 
 }  // namespace npusim::cli

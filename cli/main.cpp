@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   npusim::cli::register_bench_command(app);
   npusim::cli::register_validate_commands(app);
   npusim::cli::register_sweep_commands(app);
+  npusim::cli::register_train_commands(app);
   npusim::cli::register_serve_commands(app);
   try {
     app.parse(argc, argv);

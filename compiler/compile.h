@@ -21,6 +21,9 @@ struct CompileOptions {
   Objective objective = Objective::Latency;
   // Memory ideal: see CostContext::ideal_memory (the analytic engine only; no Schedule).
   bool ideal_memory = false;
+  // Refuse a model whose tensors exceed dram.capacity_gib. The multi-chip model (system/) times
+  // one shard's graph and accounts memory per chip itself.
+  bool check_capacity = true;
 };
 
 struct CompiledLayer {

@@ -18,4 +18,7 @@ const EmbeddedText* find_arch_preset(std::string_view name);
 
 inline constexpr std::string_view kDefaultArchPreset = "edge-npu";
 
+std::span<const EmbeddedText> system_presets();  // configs/systems/*.yaml (system/system_config.h)
+const EmbeddedText* find_system_preset(std::string_view name);
+
 }  // namespace npusim

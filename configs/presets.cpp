@@ -8,4 +8,10 @@ const EmbeddedText* find_arch_preset(std::string_view name) {
   return nullptr;
 }
 
+const EmbeddedText* find_system_preset(std::string_view name) {
+  for (const auto& p : system_presets())
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
 }  // namespace npusim

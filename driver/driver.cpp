@@ -21,12 +21,6 @@ std::string_view name_of(Engine e) { return e == Engine::Analytic ? "analytic" :
 std::string_view name_of(MemoryMode m) { return m == MemoryMode::Real ? "real" : "ideal"; }
 std::string_view name_of(PeModel p) { return p == PeModel::Formula ? "formula" : "rtl"; }
 
-template <class E, std::size_t N>
-E parse_choice(std::string_view what, std::string_view value, const std::array<E, N>& all) {
-  if (auto e = find_choice(value, all)) return *e;
-  throw Error(fmt::format("{} {}: expected one of {}", what, value, choice_list(all)));
-}
-
 Engine parse_engine(std::string_view what, std::string_view v) { return parse_choice(what, v, kEngines); }
 MemoryMode parse_memory(std::string_view what, std::string_view v) { return parse_choice(what, v, kMemoryModes); }
 PeModel parse_pe_model(std::string_view what, std::string_view v) { return parse_choice(what, v, kPeModels); }

@@ -14,6 +14,7 @@
 
 #include "arch/arch_config.h"
 #include "base/dtype.h"
+#include "base/error.h"
 #include "compiler/compile.h"
 #include "compiler/mapper.h"
 #include "compiler/results.h"
@@ -57,7 +58,10 @@ std::string choice_list(const std::array<E, N>& all) {
 }
 // The enum value named `value`, or throws Error("WHAT VALUE: expected one of A, B, C").
 template <class E, std::size_t N>
-E parse_choice(std::string_view what, std::string_view value, const std::array<E, N>& all);
+E parse_choice(std::string_view what, std::string_view value, const std::array<E, N>& all) {
+  if (auto e = find_choice(value, all)) return *e;
+  throw Error(std::string(what) + " " + std::string(value) + ": expected one of " + choice_list(all));
+}
 Engine parse_engine(std::string_view what, std::string_view value);
 MemoryMode parse_memory(std::string_view what, std::string_view value);
 PeModel parse_pe_model(std::string_view what, std::string_view value);

@@ -68,6 +68,10 @@ class Builder {
       if (!needs_[static_cast<std::size_t>(out)]) continue;
       accumulate(out, g_.input("grad." + t.name, t.shape, t.dtype));
     }
+    // Full recomputation reruns the whole forward pass before the backward (as activation
+    // checkpointing does), not only what the backward reads.
+    if (o_.recompute == Recompute::Full)
+      for (std::size_t i = 0; i < nf_; ++i) (void)value(f_.op(i).output);
     for (std::size_t i = nf_; i-- > 0;) backward(i);
 
     // Weight gradients: accumulated in fp32, then the optimizer.

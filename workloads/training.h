@@ -19,7 +19,8 @@
 //    rerun before the backward, as Korthikanti et al. 2022 do); full (every forward op rerun
 //    before the backward, from the graph's inputs). Sequence-parallel all-gathers are always
 //    rerun in the backward pass (their gathered output is not kept), as Megatron-LM does.
-//    Recomputed ops are emitted when the backward pass first needs their output.
+//    Selectively recomputed ops are emitted when the backward pass first needs their output; full
+//    recomputation reruns every forward op before the backward pass.
 #pragma once
 
 #include <array>

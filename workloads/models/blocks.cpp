@@ -26,7 +26,7 @@ TensorId dropout(Graph& g, const std::string& name, TensorId x) {
 }
 
 TensorId attention(Graph& g, const std::string& p, TensorId x, const AttnShape& a, const Rope* rope) {
-  const std::int64_t hd = a.hd(), kv = a.kv(), group = a.heads / kv;
+  const std::int64_t hd = a.hd(), kv = a.kv();
   TensorId q = split_heads(g, p + ".q", g.matmul(p + ".q", x, a.heads * hd, a.bias), a, a.heads);
   TensorId k = split_heads(g, p + ".k", g.matmul(p + ".k", x, kv * hd, a.bias), a, kv);
   TensorId v = split_heads(g, p + ".v", g.matmul(p + ".v", x, kv * hd, a.bias), a, kv);
@@ -34,6 +34,14 @@ TensorId attention(Graph& g, const std::string& p, TensorId x, const AttnShape& 
     q = apply_rope(g, p + ".q.rope", q, *rope);
     k = apply_rope(g, p + ".k.rope", k, *rope);
   }
+  TensorId o = a.core ? attention_core(g, p, q, k, v, a)
+                      : g.reshape(p + ".context.merge", g.transpose(p + ".context.tokens", q, {0, 2, 1, 3}),
+                                  {a.batch, a.tokens, a.heads * hd});
+  return g.matmul(p + ".out", o, a.hidden, a.bias);
+}
+
+TensorId attention_core(Graph& g, const std::string& p, TensorId q, TensorId k, TensorId v, const AttnShape& a) {
+  const std::int64_t hd = a.hd(), kv = a.kv(), group = a.heads / kv;
   if (a.cached > 0) {
     const Shape cache{a.batch, kv, a.cached, hd};
     k = g.concat(p + ".k.append", {g.kv_cache(p + ".k_cache", cache), k}, 2);
@@ -46,8 +54,7 @@ TensorId attention(Graph& g, const std::string& p, TensorId x, const AttnShape& 
   TensorId o = g.batched_matmul(p + ".context", s, v);  // [B, KV, g*S, D]
   if (group > 1) o = g.reshape(p + ".context.ungroup", o, {a.batch, a.heads, a.tokens, hd});
   o = g.transpose(p + ".context.tokens", o, {0, 2, 1, 3});
-  o = g.reshape(p + ".context.merge", o, {a.batch, a.tokens, a.heads * hd});
-  return g.matmul(p + ".out", o, a.hidden, a.bias);
+  return g.reshape(p + ".context.merge", o, {a.batch, a.tokens, a.heads * hd});
 }
 
 TensorId gelu_mlp(Graph& g, const std::string& p, TensorId x, std::int64_t hidden, std::int64_t ffn, bool bias) {

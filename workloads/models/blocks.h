@@ -32,6 +32,8 @@ struct AttnShape {
   std::int64_t head_dim = 0; // 0 = hidden / heads
   bool bias = true;
   bool dropout = false;      // attention-probability dropout
+  bool core = true;          // false: no scores, softmax or context (the projections only; system/
+                             // times the core separately per request)
   std::int64_t hd() const { return head_dim > 0 ? head_dim : hidden / heads; }
   std::int64_t kv() const { return kv_heads > 0 ? kv_heads : heads; }
 };
@@ -47,6 +49,10 @@ TensorId dropout(Graph& g, const std::string& name, TensorId x);
 // projection [B, S, hidden]. With a.cached > 0 the keys and values of the previous tokens come
 // from KV-cache inputs [B, KV, cached, D] and the new ones are appended along the sequence axis.
 TensorId attention(Graph& g, const std::string& p, TensorId x, const AttnShape& a, const Rope* rope);
+
+// The attention core: q [B, H, S, D], k and v [B, KV, S, D] (the new tokens) -> the context
+// [B, S, H*D], with the KV cache (a.cached tokens) appended in front of k and v.
+TensorId attention_core(Graph& g, const std::string& p, TensorId q, TensorId k, TensorId v, const AttnShape& a);
 
 // fc1 (+bias) -> GeLU -> fc2 (+bias); `ffn` is the inner width computed here.
 TensorId gelu_mlp(Graph& g, const std::string& p, TensorId x, std::int64_t hidden, std::int64_t ffn, bool bias = true);

@@ -21,16 +21,21 @@ namespace {
 std::vector<LlmSpec> make_specs() {
   std::vector<LlmSpec> v;
   auto add = [&v](LlmSpec s) { v.push_back(std::move(s)); };
-  {
+  // GPT-3-style: learned positions, GeLU, LayerNorm, biases, tied embeddings, trained with dropout.
+  auto gpt = [&add](std::string name, std::string source, std::int64_t layers, std::int64_t hidden, std::int64_t heads,
+                    std::int64_t vocab, std::int64_t seq, double published) {
     LlmSpec s;
-    s.name = "gpt3-175b";
-    s.source = "Brown et al. 2020 (GPT-3), Table 2.1: 96 layers, d_model 12288, 96 heads, context 2048, 175.0 B "
-               "parameters; GPT-2 BPE vocabulary 50257; learned positions, tied embeddings";
-    s.layers = 96, s.hidden = 12288, s.heads = 96, s.ffn = 4 * 12288, s.vocab = 50257, s.seq = 2048;
+    s.name = std::move(name);
+    s.source = std::move(source);
+    s.layers = layers, s.hidden = hidden, s.heads = heads, s.ffn = 4 * hidden, s.vocab = vocab, s.seq = seq;
     s.dropout = true;
-    s.published_params = 175.0e9;
+    s.published_params = published;
     add(s);
-  }
+  };
+  gpt("gpt3-175b",
+      "Brown et al. 2020 (GPT-3), Table 2.1: 96 layers, d_model 12288, 96 heads, context 2048, 175.0 B parameters; "
+      "GPT-2 BPE vocabulary 50257; learned positions, tied embeddings",
+      96, 12288, 96, 50257, 2048, 175.0e9);
   auto llama = [&add](std::string name, std::string source, std::int64_t layers, std::int64_t hidden,
                       std::int64_t heads, std::int64_t kv, std::int64_t ffn, std::int64_t vocab, std::int64_t seq,
                       double published) {
@@ -58,16 +63,10 @@ std::vector<LlmSpec> make_specs() {
         28672, 128256, 8192, 70.6e9);
   llama("llama3-405b", l3 + "126 layers, 16384 hidden, 128 heads, 8 key/value heads, FFN 53248; 405 B", 126, 16384,
         128, 8, 53248, 128256, 8192, 405.0e9);
-  {
-    LlmSpec s;
-    s.name = "mtnlg-530b";
-    s.source = "Smith et al. 2022 (Megatron-Turing NLG 530B), Section 3: 105 layers, hidden 20480, 128 heads, "
-               "sequence 2048, GPT-2 tokenizer (vocabulary 50257); 530 B parameters";
-    s.layers = 105, s.hidden = 20480, s.heads = 128, s.ffn = 4 * 20480, s.vocab = 50257, s.seq = 2048;
-    s.dropout = true;
-    s.published_params = 530.0e9;
-    add(s);
-  }
+  gpt("mtnlg-530b",
+      "Smith et al. 2022 (Megatron-Turing NLG 530B), Section 3: 105 layers, hidden 20480, 128 heads, sequence 2048, "
+      "GPT-2 tokenizer (vocabulary 50257); 530 B parameters",
+      105, 20480, 128, 50257, 2048, 530.0e9);
   {
     LlmSpec s;
     s.name = "bloom-176b";
@@ -156,6 +155,7 @@ TensorId block(const Ctx& c, const std::string& p, TensorId x, const Rope* rope)
   a.head_dim = m.head_dim();
   a.bias = m.bias;
   a.dropout = m.dropout && c.pass.all_logits;  // training only
+  a.core = c.pass.attention_core;
   const bool drop = m.dropout && c.pass.all_logits;
 
   TensorId h = g.norm(p + ".ln1", m.norm, x);
@@ -181,7 +181,7 @@ std::optional<Rope> rope_tables(Graph& g, const LlmSpec& m, const LlmPass& pass)
 TensorId embed(const Ctx& c, TensorId& table) {
   Graph& g = c.g;
   const LlmSpec& m = c.m;
-  table = g.weight("embed.tokens.table", {m.vocab / c.s.tp, m.hidden});
+  table = g.weight("embed.tokens.table", {vocab_shard(m, c.s.tp), m.hidden});
   TensorId ids = g.input("input_ids", {c.pass.batch, c.pass.tokens}, DType::Int32);
   TensorId x = g.embedding_with("embed.tokens", ids, table);
   x = comm_out(c, "embed.comm", x);
@@ -203,7 +203,7 @@ TensorId head(const Ctx& c, TensorId x, TensorId table) {
   x = g.norm("final.ln", m.norm, x);
   x = comm_in(c, "head.in", x);
   if (!c.pass.all_logits && c.pass.tokens > 1) x = models::select_token(g, "last_token", x, c.pass.batch, c.pass.tokens);
-  const std::int64_t v = m.vocab / c.s.tp;
+  const std::int64_t v = vocab_shard(m, c.s.tp);
   TensorId logits = table != kNoTensor ? g.matmul_with("lm_head", x, table, /*transpose_w=*/true)
                                        : g.matmul("lm_head", x, v);
   if (c.pass.all_logits) logits = g.softmax("loss.softmax", logits);  // cross-entropy's exponentials and sums
@@ -214,9 +214,6 @@ void check_pass(const LlmSpec& m, const LlmPass& pass) {
   if (pass.batch <= 0) throw Error(fmt::format("model {}: batch must be >= 1, got {}", m.name, pass.batch));
   if (pass.tokens <= 0) throw Error(fmt::format("model {}: tokens must be >= 1, got {}", m.name, pass.tokens));
   if (pass.cached < 0) throw Error(fmt::format("model {}: cached tokens must be >= 0, got {}", m.name, pass.cached));
-  if (m.positions == PositionKind::Learned && pass.cached + pass.tokens > m.seq)
-    throw Error(fmt::format("model {}: seq must be <= {} (the position table), got {}", m.name, m.seq,
-                            pass.cached + pass.tokens));
 }
 
 }  // namespace
@@ -274,6 +271,8 @@ std::optional<LlmSpec> resolve_llm(std::string_view spec) {
   return std::nullopt;
 }
 
+std::int64_t vocab_shard(const LlmSpec& m, std::int32_t tp) { return (m.vocab + tp - 1) / tp; }
+
 void check_shard(const LlmSpec& m, const LlmPass& pass, const LlmShard& s) {
   auto need = [&](bool ok, const std::string& what) {
     if (!ok) throw Error(what);
@@ -284,7 +283,6 @@ void check_shard(const LlmSpec& m, const LlmPass& pass, const LlmShard& s) {
   need(m.kv() % s.tp == 0 || s.tp % m.kv() == 0,
        fmt::format("--tp {}: must divide, or be a multiple of, the {} key/value heads of {}", s.tp, m.kv(), m.name));
   need(m.ffn % s.tp == 0, fmt::format("--tp {}: must divide the FFN width {} of {}", s.tp, m.ffn, m.name));
-  need(m.vocab % s.tp == 0, fmt::format("--tp {}: must divide the vocabulary {} of {}", s.tp, m.vocab, m.name));
   need(!s.sequence_parallel || pass.tokens % s.tp == 0,
        fmt::format("--tp {}: must divide the sequence length {} under sequence parallelism", s.tp, pass.tokens));
   need(!m.moe() ? s.ep == 1 : m.experts % s.ep == 0,
@@ -329,8 +327,24 @@ Graph llm_head_graph(const LlmSpec& m, const LlmPass& pass, const LlmShard& s, D
   Ctx c{g, m, pass, s};
   TensorId x = g.input("hidden_states", {pass.batch, c.tokens_local(), m.hidden});
   // A tied head on the last pipeline stage keeps its own copy of the embedding table.
-  TensorId table = m.tied ? g.weight("lm_head.table", {m.vocab / s.tp, m.hidden}) : kNoTensor;
+  TensorId table = m.tied ? g.weight("lm_head.table", {vocab_shard(m, s.tp), m.hidden}) : kNoTensor;
   g.mark_output(head(c, x, table));
+  return g;
+}
+
+Graph llm_attention_graph(const LlmSpec& m, const LlmPass& pass, const LlmShard& s, DType dtype) {
+  check_pass(m, pass);
+  check_shard(m, pass, s);
+  Graph g(m.name + "-attention", dtype);
+  AttnShape a;
+  a.batch = pass.batch, a.tokens = pass.tokens, a.cached = pass.cached, a.hidden = m.hidden;
+  a.heads = m.heads / s.tp;
+  a.kv_heads = std::max<std::int64_t>(1, m.kv() / s.tp);
+  a.head_dim = m.head_dim();
+  TensorId q = g.input("q", {pass.batch, a.heads, pass.tokens, a.head_dim});
+  TensorId k = g.input("k", {pass.batch, a.kv_heads, pass.tokens, a.head_dim});
+  TensorId v = g.input("v", {pass.batch, a.kv_heads, pass.tokens, a.head_dim});
+  g.mark_output(models::attention_core(g, "attn", q, k, v, a));
   return g;
 }
 
@@ -340,6 +354,10 @@ Graph llm_graph(const LlmSpec& m, const ModelParams& params) {
   pass.batch = params.batch;
   pass.tokens = seq;
   check_pass(m, pass);
+  // One sequence: its positions must be in the table (a batch of many sequences, as system/
+  // builds for serving, looks up each token's own position).
+  if (m.positions == PositionKind::Learned && seq > m.seq)
+    throw Error(fmt::format("model {}: seq must be <= {} (the position table), got {}", m.name, m.seq, seq));
   const LlmShard s;
   Graph g(m.name, params.dtype);
   Ctx c{g, m, pass, s};

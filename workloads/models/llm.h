@@ -79,11 +79,18 @@ struct LlmPass {
   std::int64_t tokens = 2048;
   std::int64_t cached = 0;
   bool all_logits = true;  // logits and loss for every token (training); else the last token's only
+  // false: blocks without the attention core (scores, softmax, context), which
+  // llm_attention_graph times on its own (per request of a ragged batch).
+  bool attention_core = true;
 };
 
 // Throws Error naming the key and the value when the shard does not divide the model: tp must
-// divide heads, ffn and vocab (and with sequence parallelism the tokens), ep the experts.
+// divide heads and ffn (and with sequence parallelism the tokens), ep the experts.
 void check_shard(const LlmSpec& m, const LlmPass& pass, const LlmShard& s);
+
+// Vocabulary rows on each of tp chips: the vocabulary padded up to a multiple of tp (as
+// Megatron-LM pads it), then split.
+std::int64_t vocab_shard(const LlmSpec& m, std::int32_t tp);
 
 // One decoder block's shard: x [B, S_local, H] -> [B, S_local, H].
 TensorId decoder_block(Graph& g, const std::string& prefix, TensorId x, const LlmSpec& m, const LlmPass& pass,
@@ -95,6 +102,11 @@ TensorId decoder_block(Graph& g, const std::string& prefix, TensorId x, const Ll
 Graph llm_blocks_graph(const LlmSpec& m, const LlmPass& pass, const LlmShard& s, DType dtype, std::int64_t layers = 1);
 Graph llm_embed_graph(const LlmSpec& m, const LlmPass& pass, const LlmShard& s, DType dtype);
 Graph llm_head_graph(const LlmSpec& m, const LlmPass& pass, const LlmShard& s, DType dtype);
+
+// The attention core of one block's shard alone: Q of `pass.tokens` new tokens of `pass.batch`
+// sequences against their keys and values (the `pass.cached` in the KV cache and the new ones):
+// scores, softmax, context.
+Graph llm_attention_graph(const LlmSpec& m, const LlmPass& pass, const LlmShard& s, DType dtype);
 
 // The whole model on one chip (the zoo's graph): a training forward pass over `params.seq`
 // tokens (the spec's default when 0) of `params.batch` sequences, logits and loss for every token.
