@@ -53,8 +53,19 @@ VecOps eltwise_grad_ops(workloads::EltFn fn) {
     case workloads::EltFn::Relu6: return {3, 0, 0};  // two compares, select
     case workloads::EltFn::Gelu: return {14, 1, 0};  // tanh approximation again, its derivative, the product
     case workloads::EltFn::Silu: return {7, 1, 0};   // sigmoid s, s * (1 + x * (1 - s)), the product
+    case workloads::EltFn::Sigmoid: return {4, 2, 0};      // s again, s * (1 - s), the product
+    case workloads::EltFn::Tanh: return {3, 1, 0};         // t again, 1 - t * t, the product
+    case workloads::EltFn::Sqrt: return {2, 1, 0};         // 0.5 / sqrt(x), the product
+    case workloads::EltFn::Exp: return {1, 1, 0};          // exp(x) again, the product
+    case workloads::EltFn::Erf: return {3, 1, 0};          // 2/sqrt(pi) * exp(-x * x), the product
+    case workloads::EltFn::Clip: return {3, 0, 0};         // two compares, select
+    case workloads::EltFn::HardSigmoid: return {4, 0, 0};  // two compares, select, scale
+    case workloads::EltFn::HardSwish: return {6, 0, 0};    // compares, the linear piece, selects
     case workloads::EltFn::Add:
-    case workloads::EltFn::Mul: break;
+    case workloads::EltFn::Mul:
+    case workloads::EltFn::Sub:
+    case workloads::EltFn::Div:
+    case workloads::EltFn::Pow: break;  // binary: differentiated as element-wise products (training.cpp)
   }
   return {0, 0, 0};
 }

@@ -223,6 +223,24 @@ class Builder {
       r = g_.reduce(uniq(name + ".sum"), r, 2);
       return g_.reshape(uniq(name + ".shape"), r, shape);
     }
+    // Any other numpy broadcast: sum over the leading axes and every axis the operand holds once.
+    if (shape.size() <= s.size()) {
+      const std::size_t off = s.size() - shape.size();
+      std::vector<int> axes;
+      bool ok = true;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        if (i < off) {
+          axes.push_back(static_cast<int>(i));
+        } else if (shape[i - off] != s[i]) {
+          if (shape[i - off] != 1) ok = false;
+          axes.push_back(static_cast<int>(i));
+        }
+      }
+      if (ok) {
+        TensorId r = g_.reduce(uniq(name + ".sum"), ReduceFn::Sum, dy, std::move(axes), true);
+        return g_.tensor(r).shape == shape ? r : g_.reshape(uniq(name + ".shape"), r, shape);
+      }
+    }
     throw Error(fmt::format("internal: cannot reduce a gradient {} to {}", shape_str(s), shape_str(shape)));
   }
 
@@ -261,12 +279,16 @@ class Builder {
           if (needs(in(0))) accumulate(in(0), g_.eltwise_grad(uniq(n + ".grad"), fn, dy, value(in(0))));
           break;
         }
+        // Either operand may be broadcast (numpy rules): its gradient is summed back to its shape.
+        const Shape& ashape = f_.tensor(in(0)).shape;
         const Shape& bshape = f_.tensor(in(1)).shape;
-        if (fn == EltFn::Add) {
-          if (needs(in(0))) accumulate(in(0), dy);
+        if (fn == EltFn::Add || fn == EltFn::Sub) {  // Sub: the negation of dB is not counted
+          if (needs(in(0))) accumulate(in(0), reduce_to(n + ".grad_a", dy, ashape));
           if (needs(in(1))) accumulate(in(1), reduce_to(n + ".grad_b", dy, bshape));
         } else {
-          if (needs(in(0))) accumulate(in(0), g_.eltwise(uniq(n + ".grad_a"), EltFn::Mul, dy, value(in(1))));
+          if (needs(in(0)))
+            accumulate(in(0), reduce_to(n + ".grad_a", g_.eltwise(uniq(n + ".grad_a"), EltFn::Mul, dy, value(in(1))),
+                                        ashape));
           if (needs(in(1)))
             accumulate(in(1), reduce_to(n + ".grad_b", g_.eltwise(uniq(n + ".grad_b"), EltFn::Mul, dy, value(in(0))),
                                         bshape));
@@ -342,14 +364,43 @@ class Builder {
         }
         break;
       }
-      case OpKind::Slice:
-        throw Error(fmt::format("op '{}': the backward of a slice is not modelled", n));
+      case OpKind::Pad: {  // the gradient of the input is the window of dy the input was copied to
+        if (!needs(in(0))) break;
+        const auto& a = op.as<PadAttrs>();
+        accumulate(in(0), g_.slice(uniq(n + ".grad"), dy, a.before, Shape(a.before.size(), 1), f_.tensor(in(0)).shape));
+        break;
+      }
+      case OpKind::Slice: {  // dy is padded back to the input's shape (zeros outside the window)
+        if (!needs(in(0))) break;
+        const auto& a = op.as<SliceAttrs>();
+        const Shape& xs = f_.tensor(in(0)).shape;
+        const Shape& ys = f_.tensor(op.output).shape;
+        const bool unit = std::all_of(a.steps.begin(), a.steps.end(), [](std::int64_t v) { return v == 1; });
+        if (!unit) {
+          accumulate(in(0), g_.opaque(uniq(n + ".grad"), "slice_grad", {dy}, xs));
+          break;
+        }
+        Shape after(xs.size());
+        for (std::size_t k = 0; k < xs.size(); ++k) after[k] = xs[k] - a.starts[k] - ys[k];
+        accumulate(in(0), g_.pad(uniq(n + ".grad"), dy, a.starts, std::move(after)));
+        break;
+      }
+      // Imported ops without a backward of their own (ONNX): the gradient of each input that
+      // needs one is an opaque op reading dy (and that input), streamed by the vector unit.
+      case OpKind::Gather:
+      case OpKind::Resize:
+      case OpKind::Reduce:
+      case OpKind::Col2Im:
+      case OpKind::Opaque:
+        for (std::size_t k = 0; k < op.inputs.size(); ++k)
+          if (needs(in(k)))
+            accumulate(in(k), g_.opaque(uniq(fmt::format("{}.grad{}", n, k)), fmt::format("{}_grad", name_of(op.kind)),
+                                        {dy, value(in(k))}, f_.tensor(in(k)).shape, f_.tensor(in(k)).dtype));
+        break;
       case OpKind::EltwiseGrad:
       case OpKind::SoftmaxGrad:
       case OpKind::NormGrad:
       case OpKind::PoolGrad:
-      case OpKind::Reduce:
-      case OpKind::Col2Im:
       case OpKind::OptimizerStep:
         throw Error(fmt::format("op '{}': a {} op in a forward graph cannot be differentiated", n, name_of(op.kind)));
     }

@@ -12,6 +12,7 @@
 
 #include "tests/error_of.h"
 #include "tests/workloads/onnx_test_util.h"
+#include "workloads/training.h"
 #include "workloads/zoo.h"
 
 namespace npusim::workloads::onnx_test {
@@ -466,6 +467,48 @@ TEST(OnnxData, TheImportedGraphCompilesAsItIsLowered) {
   EXPECT_EQ(count_kind(g, OpKind::Col2Im), 1u);
   EXPECT_EQ(count_kind(g, OpKind::Resize), 1u);
   EXPECT_EQ(count_kind(g, OpKind::Gather), 1u);
+}
+
+}  // namespace
+}  // namespace npusim::workloads::onnx_test
+
+// Imported models train (workloads/training.h) like the zoo's: the same trained parameters and
+// backward MACs (the backward of every GEMM), whatever the exporter's broadcast operands and
+// shape arithmetic; ops without a backward of their own get an opaque gradient over their bytes.
+namespace npusim::workloads::onnx_test {
+namespace {
+
+std::int64_t macs_in(const TrainingGraph& tg, Phase p) {
+  std::int64_t m = 0;
+  for (std::size_t i = 0; i < tg.graph.ops().size(); ++i)
+    if (tg.phase[i] == p) m += tg.graph.op(i).macs;
+  return m;
+}
+
+TEST(OnnxTraining, ImportedResNet50AndBertTrainLikeTheZoo) {
+  ModelParams zp;
+  zp.dtype = DType::Bf16;
+  ModelParams rp = zp;
+  ModelParams bp = with_inputs({{"input_ids", {1, 128}}});
+  bp.dtype = DType::Bf16;
+  zp.seq = 128;
+  const std::pair<Graph, Graph> pairs[] = {
+      {load_model(kFixtures + "/resnet50.onnx", rp), load_model("resnet50", rp)},
+      {load_model(kFixtures + "/bert-base.onnx", bp), load_model("bert-base", zp)},
+  };
+  for (const auto& [onnx, zoo] : pairs) {
+    const TrainingGraph a = make_training_graph(onnx);
+    const TrainingGraph b = make_training_graph(zoo);
+    // The zoo picks BERT's [CLS] token with a one-hot batched matmul (OnnxFixtures above), the
+    // ONNX graph with a gather: forward and backward (the gradient of its activation input)
+    // differ by that layer's MACs, and by nothing else.
+    const Op* cls = find(zoo, "pooler.cls");
+    const std::int64_t extra = cls ? cls->macs : 0;
+    EXPECT_EQ(macs_in(a, Phase::Forward) + extra, macs_in(b, Phase::Forward)) << zoo.name();
+    EXPECT_EQ(macs_in(a, Phase::Backward) + extra, macs_in(b, Phase::Backward)) << zoo.name();
+    // The zoo's BERT has no pooler: the ONNX file's extra parameters are its only difference.
+    EXPECT_NEAR(double(a.figures.params), double(b.figures.params), 0.01 * double(b.figures.params)) << zoo.name();
+  }
 }
 
 }  // namespace
