@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "base/error.h"
+#include "compiler/gpu_layers.h"
 #include "compiler/gpu_model.h"
 #include "compiler/layer.h"
 #include "driver/driver.h"
@@ -75,6 +78,9 @@ Piece lerp(const Piece& a, const Piece& b, double w) {
 }
 
 std::uint64_t key2(std::int64_t a, std::int64_t b) { return (std::uint64_t(a) << 32) ^ std::uint64_t(b); }
+std::uint64_t key3(std::int64_t a, std::int64_t b, std::int64_t c) {
+  return (std::uint64_t(a) << 42) ^ (std::uint64_t(b) << 21) ^ std::uint64_t(c);
+}
 
 }  // namespace
 
@@ -96,6 +102,7 @@ struct ChipIterationModel::Impl {
   compiler::GpuParams gp;
   Curve dense, head;
   std::unordered_map<std::uint64_t, Piece> prefill, decode;
+  std::unordered_map<std::uint64_t, Piece> prefill_batch;  // GPU: (parts, tokens, cached) -> kernel time
 };
 
 // ---- construction ----
@@ -154,7 +161,7 @@ ChipIterationModel::ChipIterationModel(ChipModelOptions o) : o_(std::move(o)), i
   in.peak_macs_per_s_per_chip = double(a.peak_macs_per_cycle(dtype_)) * a.clock_mhz * 1e6;
   in.energy_modelled = !impl_->gpu;
   in.idle_watts_per_chip = impl_->gpu ? 0 : a.energy.leakage_mw_per_mm2 * a.area_mm2() * 1e-3;
-  in.timing = impl_->gpu ? "GPU kernel model (compiler/gpu_model.h): library GEMMs, fused attention, memory-bound layers"
+  in.timing = impl_->gpu ? "GPU kernel model (compiler/gpu_model.h): library GEMMs, FlashAttention-style attention, memory-bound kernels"
                          : "analytic engine (driver/: mapping search and cost model) per piece";
   in.timing += o_.grid == ShapeGrid::Exact ? ", every shape exact" : ", shapes on a 2^(1/8) grid above 32, interpolated";
 }
@@ -171,29 +178,34 @@ Piece time_on_npu(workloads::Graph g, const arch::ArchConfigPtr& arch, std::int6
   return {t.seconds, t.energy.total() * 1e-12, double(t.macs)};
 }
 
-// Each lowered layer as its own kernel: GEMMs as library kernels (their fused epilogue reads the
-// side inputs), everything else at the DRAM bandwidth.
+// Each lowered layer as its own kernel, as a framework runs them back to back
+// (compiler/gpu_layers.h, the same timing system/ gives a GPU chip): matmuls as library GEMMs,
+// norms and softmax as row-wise memory-bound kernels, the rest as streaming kernels; each with
+// its launch.
 Piece time_on_gpu(const workloads::Graph& g, const compiler::GpuParams& gp) {
   const compiler::LayerGraph lg = compiler::lower(g);
   Piece p;
   for (const compiler::Layer& l : lg.layers) {
-    if (l.cls == compiler::LayerClass::Gemm) {
-      const compiler::GemmProblem q{l.M, l.N, l.K, l.G, l.dtype, static_cast<std::int32_t>(bytes_of(l.dtype))};
-      p.seconds += compiler::predict_gemm(gp, q, compiler::gpu_plan(gp, q), compiler::MathPath::FullRate).seconds +
-                   double(l.side_bytes) / gp.dram_bytes_per_s;
-    } else {
-      p.seconds += gp.launch_s + compiler::roofline_seconds(gp, 0, double(l.in_bytes + l.out_bytes + l.side_bytes), l.dtype);
-    }
+    p.seconds += compiler::gpu_layer_time(gp, l, g.dtype()).seconds;
     p.macs += double(l.macs);
   }
   return p;
 }
 
-// FlashAttention-style: one kernel for all the parts, its MACs at the tensor cores' rate or its
-// compulsory bytes (queries, keys and values read once, outputs written once) at the DRAM
-// bandwidth, whichever is longer.
-double fused_attention_seconds(const compiler::GpuParams& gp, double macs, double bytes, DType t) {
-  return gp.launch_s + compiler::roofline_seconds(gp, 2 * macs, bytes, t);
+// FlashAttention-style fused attention (compiler::predict_attention): prefill parts causal over
+// their cached and new keys, decodes one query row per sequence over its cache (flash-decoding).
+compiler::AttentionProblem attention_problem(std::int64_t batch, std::int64_t heads, std::int64_t kv_heads,
+                                             std::int64_t s, std::int64_t c, std::int64_t hd, DType t) {
+  compiler::AttentionProblem a;
+  a.batch = batch, a.heads = heads, a.kv_heads = kv_heads, a.seq_q = s, a.seq_kv = c + s, a.head_dim = hd;
+  a.causal = s > 1;
+  a.dtype = t;
+  return a;
+}
+
+// The MACs of attention over `c` cached and `s` new keys (causal among the new ones).
+double attention_macs(std::int64_t heads, std::int64_t hd, std::int64_t s, std::int64_t c) {
+  return 2.0 * double(heads) * double(hd) * (double(s) * double(c) + double(s) * double(s + 1) / 2);
 }
 
 }  // namespace
@@ -241,24 +253,22 @@ workloads::Graph attention_graph(std::int64_t batch, std::int64_t kv, std::int64
 
 Piece ChipIterationModel::exact_prefill(std::int64_t s, std::int64_t c) {
   const std::int64_t hd = o_.model.head_dim();
-  if (impl_->gpu) {  // cheap: no memo needed, but the same function serves the tests
-    const double e = bytes_of(dtype_);
-    const double macs = 2.0 * double(heads_) * double(hd) * (double(s) * double(c) + double(s) * double(s + 1) / 2);
-    const double bytes = e * double(hd) * (2.0 * double(s) * double(heads_) + 2.0 * double(c + s) * double(kv_heads_));
-    return {fused_attention_seconds(impl_->gp, macs, bytes, dtype_), 0, macs};
-  }
+  if (impl_->gpu)
+    return {compiler::predict_attention(impl_->gp, attention_problem(1, heads_, kv_heads_, s, c, hd, dtype_),
+                                        compiler::Timer::Events)
+                .seconds,
+            0, attention_macs(heads_, hd, s, c)};
   ++timed_;
   return time_on_npu(attention_graph(1, kv_heads_, heads_ / kv_heads_, s, c, hd, dtype_), o_.arch, s);
 }
 
 Piece ChipIterationModel::exact_decode(std::int64_t b, std::int64_t c) {
   const std::int64_t hd = o_.model.head_dim();
-  if (impl_->gpu) {
-    const double e = bytes_of(dtype_);
-    const double macs = 2.0 * double(b) * double(heads_) * double(hd) * double(c + 1);
-    const double bytes = e * double(b) * double(hd) * (2.0 * double(heads_) + 2.0 * double(c + 1) * double(kv_heads_));
-    return {fused_attention_seconds(impl_->gp, macs, bytes, dtype_), 0, macs};
-  }
+  if (impl_->gpu)
+    return {compiler::predict_attention(impl_->gp, attention_problem(b, heads_, kv_heads_, 1, c, hd, dtype_),
+                                        compiler::Timer::Events)
+                .seconds,
+            0, double(b) * attention_macs(heads_, hd, 1, c)};
   ++timed_;
   return time_on_npu(attention_graph(b, kv_heads_, heads_ / kv_heads_, 1, c, hd, dtype_), o_.arch, b);
 }
@@ -319,7 +329,7 @@ Piece ChipIterationModel::head(std::int64_t n) {
 }
 
 Piece ChipIterationModel::prefill_attention(std::int64_t tokens, std::int64_t cached) {
-  if (impl_->gpu) return exact_prefill(tokens, cached);
+  if (impl_->gpu) return memo(impl_->prefill, key2(tokens, cached), [&] { return exact_prefill(tokens, cached); });
   const Snap a = snap(tokens, o_.grid), b = snap(cached, o_.grid);
   auto at = [&](std::int64_t x, std::int64_t y) {
     return memo(impl_->prefill, key2(x, y), [&] { return exact_prefill(x, y); });
@@ -331,7 +341,8 @@ Piece ChipIterationModel::prefill_attention(std::int64_t tokens, std::int64_t ca
 }
 
 Piece ChipIterationModel::decode_attention(std::int64_t sequences, std::int64_t mean_context) {
-  if (impl_->gpu) return exact_decode(sequences, mean_context);
+  if (impl_->gpu)
+    return memo(impl_->decode, key2(sequences, mean_context), [&] { return exact_decode(sequences, mean_context); });
   const Snap a = snap(sequences, o_.grid), b = snap(mean_context, o_.grid);
   auto at = [&](std::int64_t x, std::int64_t y) {
     return memo(impl_->decode, key2(x, y), [&] { return exact_decode(x, y); });
@@ -361,29 +372,33 @@ StepCost ChipIterationModel::step(const BatchComposition& b) {
     layer.energy_j += p.energy_j;
     layer.macs += p.macs;
   };
-  if (impl_->gpu) {
-    // One fused kernel for all prompt parts and one for all decodes, from the exact contexts.
-    double macs = 0, bytes = 0;
-    const double e = bytes_of(dtype_), hd = double(m.head_dim());
-    for (const PrefillPart& p : b.prefill) {
-      macs += 2.0 * double(heads_) * hd * (double(p.tokens) * double(p.cached) + double(p.tokens) * double(p.tokens + 1) / 2);
-      bytes += e * hd * (2.0 * double(p.tokens) * double(heads_) + 2.0 * double(p.cached + p.tokens) * double(kv_heads_));
+  if (impl_->gpu && b.prefill.size() > 1) {
+    // One fused (variable-length) kernel for all prompt parts: one launch, and each group of
+    // parts of the same shape as a batch of its sequences.
+    std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> shapes;
+    for (const PrefillPart& p : b.prefill) ++shapes[{p.tokens, p.cached}];
+    Piece attn{impl_->gp.launch_s, 0, 0};
+    for (const auto& [shape, n] : shapes) {
+      const auto [s, c] = shape;
+      attn.seconds += memo(impl_->prefill_batch, key3(n, s, c), [&] {
+                        return Piece{compiler::predict_attention(
+                                         impl_->gp, attention_problem(n, heads_, kv_heads_, s, c, m.head_dim(), dtype_),
+                                         compiler::Timer::Kernel)
+                                         .seconds,
+                                     0, 0};
+                      }).seconds;
+      attn.macs += double(n) * attention_macs(heads_, m.head_dim(), s, c);
     }
-    if (!b.prefill.empty()) add({fused_attention_seconds(impl_->gp, macs, bytes, dtype_), 0, macs});
-    macs = bytes = 0;
-    for (std::int64_t c : b.decode) {
-      macs += 2.0 * double(heads_) * hd * double(c + 1);
-      bytes += e * hd * (2.0 * double(heads_) + 2.0 * double(c + 1) * double(kv_heads_));
-    }
-    if (!b.decode.empty()) add({fused_attention_seconds(impl_->gp, macs, bytes, dtype_), 0, macs});
+    add(attn);
   } else {
     for (const PrefillPart& p : b.prefill) add(prefill_attention(p.tokens, p.cached));
-    if (!b.decode.empty()) {
-      std::int64_t sum = 0;
-      for (std::int64_t c : b.decode) sum += c;
-      const auto n = std::int64_t(b.decode.size());
-      add(decode_attention(n, (sum + n - 1) / n));
-    }
+  }
+  if (!b.decode.empty()) {
+    // All decodes in one kernel: the mean context reads the exact contexts' keys and values.
+    std::int64_t sum = 0;
+    for (std::int64_t c : b.decode) sum += c;
+    const auto n = std::int64_t(b.decode.size());
+    add(decode_attention(n, (sum + n - 1) / n));
   }
   layer.seconds += 2 * allreduce_seconds(t);
   const Piece h = b.emitting() > 0 ? head(b.emitting()) : Piece{};

@@ -15,10 +15,11 @@
 // How a piece is timed:
 //  - an NPU (no `gpu` block): its graph is compiled and run on the analytic engine through
 //    driver/ (mapping search, cost model);
-//  - a GPU (a `gpu` block: h100_sxm, h200, a100_sxm): each lowered layer by the GPU kernel model
-//    (compiler/gpu_model.h): GEMMs as library kernels, other layers at the DRAM bandwidth; the
-//    attention as one fused (FlashAttention-style) kernel: its MACs at the tensor cores' rate or
-//    its compulsory bytes at the DRAM bandwidth, whichever is longer, plus a launch.
+//  - a GPU (a `gpu` block: h100_sxm, h200, a100_sxm): each lowered layer as a kernel of the GPU
+//    kernel model (compiler/gpu_layers.h, as system/ times a GPU chip): matmuls as library GEMMs,
+//    norms and elementwise layers as memory-bound kernels; the attention of the prompt parts as
+//    one FlashAttention-style kernel and that of the decodes as one flash-decoding kernel
+//    (compiler::predict_attention).
 // Each piece is memoised by its shape. With ShapeGrid::Exact every distinct shape is timed;
 // with ShapeGrid::Interpolated a piece's arguments above 32 are timed at grid points 2^(1/8)
 // apart (9%) and interpolated linearly between them (docs/SERVING.md gives the error this
