@@ -22,6 +22,10 @@
 //
 // The A operand comes from a loader class: DenseA (a matrix) here, the implicit-GEMM im2col
 // gather of a convolution in conv2d.cuh; B and the epilogue are shared.
+//
+// The kernel (gemm_kernel) is its parts, each a force-inlined device function: cta_tile (the
+// CTA's output tile and K range), the operand loaders (DenseA / conv2d.cuh's, DenseB), mainloop
+// (the cp.async ring and the mma.sync), store_output (C, or the split's fp32 partial tile).
 #pragma once
 
 #include <cuda_bf16.h>
@@ -255,47 +259,46 @@ struct DenseB {
 // share A and B panels in L2 (grouped rasterization)
 inline constexpr int kGroupM = compiler::kRasterGroupM;
 
-template <class Tl, class T, class OutT, template <class, class> class ALoad>
-__global__ void __launch_bounds__(Tl::THREADS, Tl::MIN_CTAS) gemm_kernel(const GemmParams p, const ConvGeometry g) {
-  extern __shared__ __align__(128) unsigned char smem_raw[];
-  T* const sA = reinterpret_cast<T*>(smem_raw);
-  T* const sB = sA + Tl::STAGES * Tl::BM * Tl::BK;
 
-  const int tid = static_cast<int>(threadIdx.x);
-  const int lane = tid & 31, warp = tid >> 5;
-  const int warp_m = warp / Tl::WARPS_N, warp_n = warp % Tl::WARPS_N;
+// The output tile and K range of this CTA: blockIdx.x walks the output tiles in groups of kGroupM
+// tile rows (grouped rasterization), blockIdx.y is the K split, blockIdx.z the batch.
+struct CtaTile {
+  int m0, n0;            // first output row and column
+  int split, bz;         // K split and batch index
+  int k_begin, k_end;    // this split's K range
+  int k_tiles;           // BK tiles in it
+};
 
-  // grouped rasterization
+template <class Tl>
+__device__ __forceinline__ CtaTile cta_tile(const GemmParams& p) {
+  CtaTile t;
   const int pid = static_cast<int>(blockIdx.x);
   const int in_group = kGroupM * p.tiles_n;
   const int first_m = (pid / in_group) * kGroupM;
   const int group_m = min(p.tiles_m - first_m, kGroupM);
   const int tile_m = first_m + (pid % in_group) % group_m;
   const int tile_n = (pid % in_group) / group_m;
-  const int m0 = tile_m * Tl::BM, n0 = tile_n * Tl::BN;
-  const int split = static_cast<int>(blockIdx.y), bz = static_cast<int>(blockIdx.z);
+  t.m0 = tile_m * Tl::BM, t.n0 = tile_n * Tl::BN;
+  t.split = static_cast<int>(blockIdx.y), t.bz = static_cast<int>(blockIdx.z);
+  t.k_begin = t.split * p.k_per_split;
+  t.k_end = min(p.k, t.k_begin + p.k_per_split);
+  t.k_tiles = t.k_end > t.k_begin ? (t.k_end - t.k_begin + Tl::BK - 1) / Tl::BK : 0;
+  return t;
+}
 
-  const int k_begin = split * p.k_per_split;
-  const int k_end = min(p.k, k_begin + p.k_per_split);
-  const int k_tiles = k_end > k_begin ? (k_end - k_begin + Tl::BK - 1) / Tl::BK : 0;
-
-  const ALoad<Tl, T> a_load(p, g, m0, bz, tid);
-  const DenseB<Tl, T> b_load(p, n0, bz, tid);
-
-  float acc[Tl::MT][Tl::NT][4];
-#pragma unroll
-  for (int i = 0; i < Tl::MT; ++i)
-#pragma unroll
-    for (int j = 0; j < Tl::NT; ++j)
-#pragma unroll
-      for (int e = 0; e < 4; ++e) acc[i][j][e] = 0.f;
-
+// The main loop: the cp.async ring of STAGES shared-memory A and B tiles (the first STAGES - 1
+// filled up front), and per BK tile, each warp's ldmatrix fragments and mma.sync into `acc` (the
+// warp tile's MT x NT accumulators of 4 floats).
+template <class Tl, class T, class ALoader, class BLoader>
+__device__ __forceinline__ void mainloop(const GemmParams& p, const ConvGeometry& g, const CtaTile& t,
+                                         const ALoader& a_load, const BLoader& b_load, T* const sA, T* const sB,
+                                         int lane, int warp_m, int warp_n, float (&acc)[Tl::MT][Tl::NT][4]) {
   // prologue: fill stages 0 .. STAGES-2
 #pragma unroll
   for (int s = 0; s < Tl::STAGES - 1; ++s) {
-    if (s < k_tiles) {
-      a_load.load(sA + s * Tl::BM * Tl::BK, k_begin + s * Tl::BK, k_end, p, g);
-      b_load.load(sB + s * Tl::BK * Tl::BN, k_begin + s * Tl::BK, k_end);
+    if (s < t.k_tiles) {
+      a_load.load(sA + s * Tl::BM * Tl::BK, t.k_begin + s * Tl::BK, t.k_end, p, g);
+      b_load.load(sB + s * Tl::BK * Tl::BN, t.k_begin + s * Tl::BK, t.k_end);
     }
     ptx::cp_async_commit();
   }
@@ -307,14 +310,14 @@ __global__ void __launch_bounds__(Tl::THREADS, Tl::MIN_CTAS) gemm_kernel(const G
   const int b_chunk = (warp_n * Tl::WN) / kChunkElems + (lane >> 4);  // + pair * 2
 
   int read_stage = 0, write_stage = Tl::STAGES - 1;
-  for (int kt = 0; kt < k_tiles; ++kt) {
+  for (int kt = 0; kt < t.k_tiles; ++kt) {
     ptx::cp_async_wait<Tl::STAGES - 2>();
     __syncthreads();  // tile kt is in shared memory; everyone is done with the stage written next
 
     const int next = kt + Tl::STAGES - 1;
-    if (next < k_tiles) {
-      a_load.load(sA + write_stage * Tl::BM * Tl::BK, k_begin + next * Tl::BK, k_end, p, g);
-      b_load.load(sB + write_stage * Tl::BK * Tl::BN, k_begin + next * Tl::BK, k_end);
+    if (next < t.k_tiles) {
+      a_load.load(sA + write_stage * Tl::BM * Tl::BK, t.k_begin + next * Tl::BK, t.k_end, p, g);
+      b_load.load(sB + write_stage * Tl::BK * Tl::BN, t.k_begin + next * Tl::BK, t.k_end);
     }
     ptx::cp_async_commit();
 
@@ -345,54 +348,89 @@ __global__ void __launch_bounds__(Tl::THREADS, Tl::MIN_CTAS) gemm_kernel(const G
     write_stage = write_stage == Tl::STAGES - 1 ? 0 : write_stage + 1;
   }
   ptx::cp_async_wait<0>();
+}
 
-  // epilogue: the accumulator of mma tile (mt, nt) holds rows g, g+8 and columns 2t, 2t+1 of
-  // its 16 x 8 block (g = lane / 4, t = lane % 4)
-  const int row_base = m0 + warp_m * Tl::WM + (lane >> 2);
-  const int col_base = n0 + warp_n * Tl::WN + (lane & 3) * 2;
+// The epilogue's walk over the warp tile's outputs: the accumulator of mma tile (mt, nt) holds
+// rows g, g+8 and columns 2t, 2t+1 of its 16 x 8 block (g = lane / 4, t = lane % 4). For every
+// row below p.m, `row_ptr(row)` gives the row's output, then `store(out_row, col, v0, v1)` takes
+// each pair of adjacent outputs (columns col and col + 1, either of which may lie past p.n).
+template <class Tl, class RowPtr, class Store>
+__device__ __forceinline__ void for_each_output_pair(const GemmParams& p, int row_base, int col_base,
+                                                     const float (&acc)[Tl::MT][Tl::NT][4], RowPtr row_ptr,
+                                                     Store store) {
+#pragma unroll
+  for (int mt = 0; mt < Tl::MT; ++mt)
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int row = row_base + mt * kMmaM + h * 8;
+      if (row >= p.m) continue;
+      auto* const out_row = row_ptr(row);
+#pragma unroll
+      for (int nt = 0; nt < Tl::NT; ++nt) {
+        const int col = col_base + nt * kMmaN;
+        store(out_row, col, acc[mt][nt][2 * h], acc[mt][nt][2 * h + 1]);
+      }
+    }
+}
+
+// The output tile to C in its type (split_k == 1), or to this split's fp32 partial tile.
+template <class Tl, class OutT>
+__device__ __forceinline__ void store_output(const GemmParams& p, const CtaTile& t, int lane, int warp_m, int warp_n,
+                                             const float (&acc)[Tl::MT][Tl::NT][4]) {
+  const int row_base = t.m0 + warp_m * Tl::WM + (lane >> 2);
+  const int col_base = t.n0 + warp_n * Tl::WN + (lane & 3) * 2;
   if (p.split_k == 1) {
-    OutT* const c = static_cast<OutT*>(p.c) + bz * p.stride_c;
-#pragma unroll
-    for (int mt = 0; mt < Tl::MT; ++mt)
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        const int row = row_base + mt * kMmaM + h * 8;
-        if (row >= p.m) continue;
-        OutT* const crow = c + row * p.ldc;
-#pragma unroll
-        for (int nt = 0; nt < Tl::NT; ++nt) {
-          const int col = col_base + nt * kMmaN;
-          const float v0 = acc[mt][nt][2 * h], v1 = acc[mt][nt][2 * h + 1];
+    OutT* const c = static_cast<OutT*>(p.c) + t.bz * p.stride_c;
+    for_each_output_pair<Tl>(
+        p, row_base, col_base, acc, [&](int row) { return c + row * p.ldc; },
+        [&](OutT* const crow, int col, float v0, float v1) {
           if (p.vec_c && col + 1 < p.n) {
             store_pair<OutT>(crow + col, v0, v1);
           } else {
             if (col < p.n) crow[col] = from_float<OutT>(v0);
             if (col + 1 < p.n) crow[col + 1] = from_float<OutT>(v1);
           }
-        }
-      }
+        });
   } else {
-    float* const part = p.partial + (static_cast<long long>(bz) * p.split_k + split) * p.m * p.n;
-#pragma unroll
-    for (int mt = 0; mt < Tl::MT; ++mt)
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        const int row = row_base + mt * kMmaM + h * 8;
-        if (row >= p.m) continue;
-        float* const prow = part + static_cast<long long>(row) * p.n;
-#pragma unroll
-        for (int nt = 0; nt < Tl::NT; ++nt) {
-          const int col = col_base + nt * kMmaN;
-          const float v0 = acc[mt][nt][2 * h], v1 = acc[mt][nt][2 * h + 1];
+    float* const part = p.partial + (static_cast<long long>(t.bz) * p.split_k + t.split) * p.m * p.n;
+    for_each_output_pair<Tl>(
+        p, row_base, col_base, acc, [&](int row) { return part + static_cast<long long>(row) * p.n; },
+        [&](float* const prow, int col, float v0, float v1) {
           if ((p.n & 1) == 0 && col + 1 < p.n) {
             store_pair<float>(prow + col, v0, v1);
           } else {
             if (col < p.n) prow[col] = v0;
             if (col + 1 < p.n) prow[col + 1] = v1;
           }
-        }
-      }
+        });
   }
+}
+
+// One CTA: its tile and K range, the operand loaders, the main loop, the epilogue.
+template <class Tl, class T, class OutT, template <class, class> class ALoad>
+__global__ void __launch_bounds__(Tl::THREADS, Tl::MIN_CTAS) gemm_kernel(const GemmParams p, const ConvGeometry g) {
+  extern __shared__ __align__(128) unsigned char smem_raw[];
+  T* const sA = reinterpret_cast<T*>(smem_raw);
+  T* const sB = sA + Tl::STAGES * Tl::BM * Tl::BK;
+
+  const int tid = static_cast<int>(threadIdx.x);
+  const int lane = tid & 31, warp = tid >> 5;
+  const int warp_m = warp / Tl::WARPS_N, warp_n = warp % Tl::WARPS_N;
+  const CtaTile t = cta_tile<Tl>(p);
+
+  const ALoad<Tl, T> a_load(p, g, t.m0, t.bz, tid);
+  const DenseB<Tl, T> b_load(p, t.n0, t.bz, tid);
+
+  float acc[Tl::MT][Tl::NT][4];
+#pragma unroll
+  for (int i = 0; i < Tl::MT; ++i)
+#pragma unroll
+    for (int j = 0; j < Tl::NT; ++j)
+#pragma unroll
+      for (int e = 0; e < 4; ++e) acc[i][j][e] = 0.f;
+
+  mainloop<Tl, T>(p, g, t, a_load, b_load, sA, sB, lane, warp_m, warp_n, acc);
+  store_output<Tl, OutT>(p, t, lane, warp_m, warp_n, acc);
 }
 
 // Sums the split-K partials in split order (deterministic) and converts to the output type.
