@@ -27,7 +27,7 @@ struct ServeOptions {
   ModelOptions m;  // --arch and --set
   std::string model = "llama2-70b";
   std::int32_t tp = 1, pp = 1;
-  std::string dtype;
+  std::string dtype, activation_dtype, kv_dtype;
   double intra_gb = 0, intra_us = 0, inter_gb = 0, inter_us = 0, host_gb = 0;
   double memory_utilisation = 0.9;
   bool exact_shapes = false;
@@ -56,7 +56,12 @@ void add_replica_options(CLI::App& c, ServeOptions& o) {
   c.add_option("--model", o.model, "LLM: " + serving::llm_shape_names())->capture_default_str();
   c.add_option("--tp", o.tp, "Tensor-parallel chips per replica")->capture_default_str();
   c.add_option("--pp", o.pp, "Pipeline stages per replica")->capture_default_str();
-  c.add_option("--dtype", o.dtype, "Weights, activations and KV cache [default: the architecture's datatypes.default]");
+  c.add_option("--dtype", o.dtype,
+               "Weights and the GEMMs' inputs (and, unless given below, activations and KV cache) [default: the "
+               "architecture's datatypes.default]");
+  c.add_option("--activation-dtype", o.activation_dtype,
+               "GPU: activations between the GEMMs (norms, residuals, attention math, all-reduces) [default: --dtype]");
+  c.add_option("--kv-dtype", o.kv_dtype, "GPU: the KV cache [default: --dtype]");
   c.add_option("--intra-node-gb-per-s", o.intra_gb,
                "Link between the chips of a replica, GB/s per chip per direction (e.g. 450 for NVLink 4); needed "
                "when --tp x --pp > 1");
@@ -115,6 +120,9 @@ serving::ServeRequest request_of(const ServeOptions& o) {
   r.tp = o.tp;
   r.pp = o.pp;
   if (!o.dtype.empty()) r.dtype = driver::parse_operand_dtype("--dtype", o.dtype);
+  if (!o.activation_dtype.empty())
+    r.activation_dtype = driver::parse_operand_dtype("--activation-dtype", o.activation_dtype);
+  if (!o.kv_dtype.empty()) r.kv_dtype = driver::parse_operand_dtype("--kv-dtype", o.kv_dtype);
   r.chip_link = {o.intra_gb * 1e9, o.intra_us * 1e-6};
   r.replica_link = {o.inter_gb * 1e9, o.inter_us * 1e-6};
   r.host_bytes_per_s = o.host_gb * 1e9;

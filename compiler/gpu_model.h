@@ -220,7 +220,9 @@ MemoryOpPrediction predict_memory_op(const GpuParams& g, const MemoryOp& op, Tim
 struct AttentionProblem {
   std::int64_t batch = 1, heads = 1, kv_heads = 1, seq_q = 1, seq_kv = 1, head_dim = 128;
   bool causal = false;
-  DType dtype = DType::Bf16;
+  DType dtype = DType::Bf16;           // Q, the math, the output
+  std::optional<DType> kv_dtype;       // how keys and values are stored (an FP8 cache dequantised into
+                                       // 16-bit math as it is read); empty = dtype
   double flops() const;  // the two matmuls' 4 b h s_q s_kv d (about halved when causal)
 };
 

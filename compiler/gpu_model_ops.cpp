@@ -138,14 +138,14 @@ AttentionPrediction predict_attention(const GpuParams& g, const AttentionProblem
     throw Error(fmt::format("GPU model: the tensor cores do not support {}", name_of(p.dtype)));
   AttentionPrediction r;
   const bool hopper = g.generation == arch::GpuGeneration::Hopper;
-  const double e = bytes_of(p.dtype), d = double(p.head_dim);
+  const double e = bytes_of(p.dtype), e_kv = bytes_of(p.kv_dtype.value_or(p.dtype)), d = double(p.head_dim);
   const double rate = g.macs_per_cycle_per_sm[index_of(p.dtype)] * g.clock_hz *
                       (hopper ? g.wgmma_fraction : g.mma_sync_fraction);  // MACs per second per SM
   const double sfu = g.sfu_per_cycle_per_sm * g.clock_hz, lanes = g.fp32_lanes_per_sm * g.clock_hz;
   const double l2_rate = g.l2_bytes_per_s / double(g.sms);
   const double dram_rate = g.dram_bytes_per_s * g.dram_fraction;
   const std::int64_t group = p.heads / p.kv_heads;  // query heads per key/value head
-  r.dram_bytes = double(p.batch) * e * d * (2.0 * double(p.heads) * p.seq_q + 2.0 * double(p.kv_heads) * p.seq_kv);
+  r.dram_bytes = double(p.batch) * d * (2.0 * e * double(p.heads) * p.seq_q + 2.0 * e_kv * double(p.kv_heads) * p.seq_kv);
   r.dram_s = g.dram_latency_s + r.dram_bytes / dram_rate;
 
   // a block of Bc keys against `rows` query rows: the two matmuls on the tensor cores, the
@@ -188,9 +188,9 @@ AttentionPrediction predict_attention(const GpuParams& g, const AttentionProblem
     const std::int64_t heads = p.batch * p.kv_heads;
     r.kv_splits = std::clamp<std::int64_t>(div_up(g.sms, heads), 1, std::max<std::int64_t>(1, p.seq_kv / 256));
     const std::int64_t keys = div_up(p.seq_kv, r.kv_splits);
-    const double kv_bytes = 2.0 * double(keys) * d * e;
+    const double kv_bytes = 2.0 * double(keys) * d * e_kv;
     // the bytes one CTA keeps in flight: a few key/value tiles
-    const double inflight = std::min(double(g.limits.smem_per_block), 4.0 * 2.0 * bc * d * e);
+    const double inflight = std::min(double(g.limits.smem_per_block), 4.0 * 2.0 * bc * d * e_kv);
     const double active = double(std::min<std::int64_t>(heads * r.kv_splits, g.sms));
     const double per_sm_rate = std::min(dram_rate / active, inflight / g.dram_latency_s);
     const double rows = double(std::max<std::int64_t>(q_rows, 16));  // the MMA's smallest tile

@@ -120,6 +120,11 @@ ChipIterationModel::ChipIterationModel(ChipModelOptions o) : o_(std::move(o)), i
   if (!(o_.memory_utilisation > 0 && o_.memory_utilisation <= 1))
     throw Error(fmt::format("--memory-utilisation {}: must be in (0, 1]", o_.memory_utilisation));
   dtype_ = o_.dtype.value_or(a.datatypes.default_dtype);
+  act_ = o_.activation_dtype.value_or(dtype_);
+  kv_ = o_.kv_dtype.value_or(dtype_);
+  if (!a.gpu.enabled && (act_ != dtype_ || kv_ != dtype_))
+    throw Error(fmt::format("{}: an NPU runs the model in one datatype (weights {}, activations {}, KV cache {})",
+                            a.name, name_of(dtype_), name_of(act_), name_of(kv_)));
   heads_ = m.heads / o_.tp;
   kv_heads_ = std::max<std::int64_t>(1, m.kv_heads / o_.tp);  // replicated when fewer than tp
   ffn_ = m.ffn / o_.tp;
@@ -127,7 +132,7 @@ ChipIterationModel::ChipIterationModel(ChipModelOptions o) : o_(std::move(o)), i
   impl_->gpu = a.gpu.enabled;
   if (impl_->gpu) impl_->gp = compiler::GpuParams::from(a);
 
-  const double e = bytes_of(dtype_);
+  const double e = bytes_of(dtype_), e_act = bytes_of(act_);
   ReplicaInfo& in = info_;
   in.chip = a.name;
   in.model = m.name;
@@ -147,8 +152,8 @@ ChipIterationModel::ChipIterationModel(ChipModelOptions o) : o_(std::move(o)), i
   // the MLP's two inner tensors (vLLM sizes the KV cache after a profiling pass at the budget).
   const std::int64_t tmax = std::max<std::int64_t>(1, o_.max_batched_tokens);
   in.activation_bytes_per_chip =
-      double(tmax) * e * (2.0 * double(m.hidden) + double(heads_ + 2 * kv_heads_) * double(m.head_dim()) + 2.0 * double(ffn_));
-  in.kv_bytes_per_token_per_chip = 2.0 * double(stage_layers_) * double(kv_heads_) * double(m.head_dim()) * e;
+      double(tmax) * e_act * (2.0 * double(m.hidden) + double(heads_ + 2 * kv_heads_) * double(m.head_dim()) + 2.0 * double(ffn_));
+  in.kv_bytes_per_token_per_chip = 2.0 * double(stage_layers_) * double(kv_heads_) * double(m.head_dim()) * bytes_of(kv_);
   const double free_bytes = in.memory_bytes_per_chip * in.usable_fraction - in.weight_bytes_per_chip - in.activation_bytes_per_chip;
   if (free_bytes < in.kv_bytes_per_token_per_chip)
     throw Error(fmt::format("{} on {} x {} (tp {} pp {}): {:.1f} GiB of weights and {:.1f} GiB of activations per chip "
@@ -182,11 +187,13 @@ Piece time_on_npu(workloads::Graph g, const arch::ArchConfigPtr& arch, std::int6
 // (compiler/gpu_layers.h, the same timing system/ gives a GPU chip): matmuls as library GEMMs,
 // norms and softmax as row-wise memory-bound kernels, the rest as streaming kernels; each with
 // its launch.
-Piece time_on_gpu(const workloads::Graph& g, const compiler::GpuParams& gp) {
+// GEMMs run in `gemm` (the weights' datatype, their inputs quantised to it), the other layers in
+// the graph's (the activations').
+Piece time_on_gpu(const workloads::Graph& g, const compiler::GpuParams& gp, DType gemm) {
   const compiler::LayerGraph lg = compiler::lower(g);
   Piece p;
   for (const compiler::Layer& l : lg.layers) {
-    p.seconds += compiler::gpu_layer_time(gp, l, g.dtype()).seconds;
+    p.seconds += compiler::gpu_layer_time(gp, l, l.cls == compiler::LayerClass::Gemm ? gemm : g.dtype()).seconds;
     p.macs += double(l.macs);
   }
   return p;
@@ -195,11 +202,12 @@ Piece time_on_gpu(const workloads::Graph& g, const compiler::GpuParams& gp) {
 // FlashAttention-style fused attention (compiler::predict_attention): prefill parts causal over
 // their cached and new keys, decodes one query row per sequence over its cache (flash-decoding).
 compiler::AttentionProblem attention_problem(std::int64_t batch, std::int64_t heads, std::int64_t kv_heads,
-                                             std::int64_t s, std::int64_t c, std::int64_t hd, DType t) {
+                                             std::int64_t s, std::int64_t c, std::int64_t hd, DType t, DType kv) {
   compiler::AttentionProblem a;
   a.batch = batch, a.heads = heads, a.kv_heads = kv_heads, a.seq_q = s, a.seq_kv = c + s, a.head_dim = hd;
   a.causal = s > 1;
   a.dtype = t;
+  a.kv_dtype = kv;
   return a;
 }
 
@@ -214,7 +222,7 @@ Piece ChipIterationModel::exact_dense(std::int64_t t) {
   ++timed_;
   const LlmShape& m = o_.model;
   const std::int64_t hd = m.head_dim();
-  workloads::Graph g("dense", dtype_);
+  workloads::Graph g("dense", act_);
   using workloads::EltFn;
   using workloads::NormFn;
   const workloads::TensorId x = g.input("x", {1, t, m.hidden});
@@ -229,7 +237,7 @@ Piece ChipIterationModel::exact_dense(std::int64_t t) {
   h = g.eltwise("gate_up", EltFn::Mul, gate, g.matmul("up", h, ffn_));
   y = g.eltwise("ffn_residual", EltFn::Add, y, g.matmul("down", h, m.hidden));
   g.mark_output(y);
-  return impl_->gpu ? time_on_gpu(g, impl_->gp) : time_on_npu(std::move(g), o_.arch, t);
+  return impl_->gpu ? time_on_gpu(g, impl_->gp, dtype_) : time_on_npu(std::move(g), o_.arch, t);
 }
 
 // Grouped-query attention with the g query heads of a key/value head stacked along the rows:
@@ -254,7 +262,7 @@ workloads::Graph attention_graph(std::int64_t batch, std::int64_t kv, std::int64
 Piece ChipIterationModel::exact_prefill(std::int64_t s, std::int64_t c) {
   const std::int64_t hd = o_.model.head_dim();
   if (impl_->gpu)
-    return {compiler::predict_attention(impl_->gp, attention_problem(1, heads_, kv_heads_, s, c, hd, dtype_),
+    return {compiler::predict_attention(impl_->gp, attention_problem(1, heads_, kv_heads_, s, c, hd, act_, kv_),
                                         compiler::Timer::Events)
                 .seconds,
             0, attention_macs(heads_, hd, s, c)};
@@ -265,7 +273,7 @@ Piece ChipIterationModel::exact_prefill(std::int64_t s, std::int64_t c) {
 Piece ChipIterationModel::exact_decode(std::int64_t b, std::int64_t c) {
   const std::int64_t hd = o_.model.head_dim();
   if (impl_->gpu)
-    return {compiler::predict_attention(impl_->gp, attention_problem(b, heads_, kv_heads_, 1, c, hd, dtype_),
+    return {compiler::predict_attention(impl_->gp, attention_problem(b, heads_, kv_heads_, 1, c, hd, act_, kv_),
                                         compiler::Timer::Events)
                 .seconds,
             0, double(b) * attention_macs(heads_, hd, 1, c)};
@@ -275,10 +283,10 @@ Piece ChipIterationModel::exact_decode(std::int64_t b, std::int64_t c) {
 
 Piece ChipIterationModel::exact_head(std::int64_t n) {
   ++timed_;
-  workloads::Graph g("head", dtype_);
+  workloads::Graph g("head", act_);
   const workloads::TensorId x = g.input("x", {1, n, o_.model.hidden});
   g.mark_output(g.matmul("lm_head", g.norm("final_norm", workloads::NormFn::RmsNorm, x), o_.model.vocab / o_.tp));
-  return impl_->gpu ? time_on_gpu(g, impl_->gp) : time_on_npu(std::move(g), o_.arch, n);
+  return impl_->gpu ? time_on_gpu(g, impl_->gp, dtype_) : time_on_npu(std::move(g), o_.arch, n);
 }
 
 // ---- memoised pieces ----
@@ -357,7 +365,7 @@ double ChipIterationModel::allreduce_seconds(std::int64_t tokens) const {
   if (o_.tp == 1) return 0;
   // Ring all-reduce: 2 (n - 1) steps, each moving 1/n of the message over a link.
   const double n = o_.tp;
-  const double bytes = double(tokens) * double(o_.model.hidden) * bytes_of(dtype_);
+  const double bytes = double(tokens) * double(o_.model.hidden) * bytes_of(act_);
   return 2 * (n - 1) * o_.chip_link.latency_s + 2 * (n - 1) / n * bytes / o_.chip_link.bytes_per_s;
 }
 
@@ -382,7 +390,7 @@ StepCost ChipIterationModel::step(const BatchComposition& b) {
       const auto [s, c] = shape;
       attn.seconds += memo(impl_->prefill_batch, key3(n, s, c), [&] {
                         return Piece{compiler::predict_attention(
-                                         impl_->gp, attention_problem(n, heads_, kv_heads_, s, c, m.head_dim(), dtype_),
+                                         impl_->gp, attention_problem(n, heads_, kv_heads_, s, c, m.head_dim(), act_, kv_),
                                          compiler::Timer::Kernel)
                                          .seconds,
                                      0, 0};
@@ -406,7 +414,7 @@ StepCost ChipIterationModel::step(const BatchComposition& b) {
   const double layers = double(m.layers), chips = double(o_.tp);
   s.seconds = layers * layer.seconds + h.seconds;
   if (o_.pp > 1) {
-    const double bytes = double(t) * double(m.hidden) * bytes_of(dtype_);
+    const double bytes = double(t) * double(m.hidden) * bytes_of(act_);
     s.seconds += double(o_.pp - 1) * (o_.chip_link.latency_s + bytes / o_.chip_link.bytes_per_s);
   }
   s.energy_j = chips * (layers * layer.energy_j + h.energy_j);

@@ -62,7 +62,11 @@ struct ChipModelOptions {
   arch::ArchConfigPtr arch;
   LlmShape model;
   std::int32_t tp = 1, pp = 1;
-  std::optional<DType> dtype;        // weights, activations and KV cache; empty = the arch's default
+  // Datatypes (empty = the arch's default). `dtype`: the weights and the GEMMs' inputs;
+  // `activation_dtype`: the activations between the GEMMs (norms, residuals, attention math,
+  // all-reduces); `kv_dtype`: the KV cache. Empty activation and KV datatypes are `dtype`'s. An
+  // NPU runs its graphs in one datatype: the three must then agree.
+  std::optional<DType> dtype, activation_dtype, kv_dtype;
   Link chip_link;                    // between the chips of a replica (tensor- and pipeline-parallel traffic)
   Link replica_link;                 // between replicas (disaggregated KV-cache transfers)
   double host_bytes_per_s = 0;       // chip to host memory (swapping), per chip
@@ -105,7 +109,7 @@ class ChipIterationModel : public IterationModel {
   ReplicaInfo info_;
   std::unique_ptr<Impl> impl_;
   std::int64_t stage_layers_ = 0, heads_ = 0, kv_heads_ = 0, ffn_ = 0;
-  DType dtype_ = DType::Bf16;
+  DType dtype_ = DType::Bf16, act_ = DType::Bf16, kv_ = DType::Bf16;
   std::int64_t timed_ = 0;
 };
 

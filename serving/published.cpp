@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "base/error.h"
@@ -87,12 +88,21 @@ std::vector<Prediction> predict_published(const std::vector<PublishedRow>& rows,
     r.model = model;
     r.tp = row.tp;
     r.dtype = driver::parse_operand_dtype("dtype", row.dtype);
+    if (*r.dtype == DType::Fp8) {
+      // TensorRT-LLM's FP8 recipe (examples/quantization/README.md: quantize.py --dtype float16
+      // --qformat fp8 --kv_cache_dtype fp8): FP8 weights, the GEMMs' inputs quantised to FP8, an
+      // FP8 KV cache; the activations between the GEMMs (norms, residuals, the attention's math,
+      // the all-reduces) stay in the model's FP16.
+      r.activation_dtype = DType::Fp16;
+      r.kv_dtype = DType::Fp8;
+    }
     r.chip_link = published_machine_link(row.gpu);
     const std::int64_t n = row.measure == "ttft" ? 1 : row.batch, out_tokens = row.measure == "ttft" ? 1 : row.output;
     for (std::int64_t i = 0; i < n; ++i) r.requests.push_back(Request{i, 0.0, row.input, out_tokens});  // all at once
     r.config.scheduler = SchedulerKind::Static;
     r.config.max_batch = n;
-    r.config.max_batched_tokens = n * (row.input + out_tokens);
+    // The largest iteration is the batch's prefill (a static batch prefills its prompts together).
+    r.config.max_batched_tokens = std::max(n * row.input, row.input + out_tokens);
     const ServeOutcome o = serve(r);
     Prediction p;
     p.row = row;

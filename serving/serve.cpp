@@ -20,6 +20,8 @@ nlohmann::json request_to_json(const ServeRequest& r) {
             {"tp", r.tp},
             {"pp", r.pp},
             {"dtype", r.dtype ? json(std::string(name_of(*r.dtype))) : json(nullptr)},
+            {"activation_dtype", r.activation_dtype ? json(std::string(name_of(*r.activation_dtype))) : json(nullptr)},
+            {"kv_dtype", r.kv_dtype ? json(std::string(name_of(*r.kv_dtype))) : json(nullptr)},
             {"chip_link", {r.chip_link.bytes_per_s, r.chip_link.latency_s}},
             {"replica_link", {r.replica_link.bytes_per_s, r.replica_link.latency_s}},
             {"host_bytes_per_s", r.host_bytes_per_s},
@@ -53,7 +55,12 @@ ServeRequest request_from_json(const nlohmann::json& j) {
     r.model = j.at("model").get<std::string>();
     r.tp = j.at("tp").get<std::int32_t>();
     r.pp = j.at("pp").get<std::int32_t>();
-    if (!j.at("dtype").is_null()) r.dtype = driver::parse_operand_dtype("dtype", j.at("dtype").get<std::string>());
+    auto dtype = [&](const char* key, std::optional<DType>& out) {
+      if (!j.at(key).is_null()) out = driver::parse_operand_dtype(key, j.at(key).get<std::string>());
+    };
+    dtype("dtype", r.dtype);
+    dtype("activation_dtype", r.activation_dtype);
+    dtype("kv_dtype", r.kv_dtype);
     r.chip_link = {j.at("chip_link").at(0).get<double>(), j.at("chip_link").at(1).get<double>()};
     r.replica_link = {j.at("replica_link").at(0).get<double>(), j.at("replica_link").at(1).get<double>()};
     r.host_bytes_per_s = j.at("host_bytes_per_s").get<double>();
@@ -100,6 +107,8 @@ ServeOutcome serve(const ServeRequest& r, const ProgressFn& progress) {
   o.tp = r.tp;
   o.pp = r.pp;
   o.dtype = r.dtype;
+  o.activation_dtype = r.activation_dtype;
+  o.kv_dtype = r.kv_dtype;
   o.chip_link = r.chip_link;
   o.replica_link = r.replica_link;
   o.host_bytes_per_s = r.host_bytes_per_s;

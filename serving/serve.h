@@ -24,7 +24,7 @@ struct ServeRequest {
   std::vector<std::string> sets;  // --set overrides
   std::string model = "llama2-70b";
   std::int32_t tp = 1, pp = 1;
-  std::optional<DType> dtype;
+  std::optional<DType> dtype, activation_dtype, kv_dtype;  // see ChipModelOptions
   Link chip_link, replica_link;   // see ChipModelOptions
   double host_bytes_per_s = 0;
   double memory_utilisation = 0.9;

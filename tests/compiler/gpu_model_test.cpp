@@ -247,31 +247,37 @@ TEST(GpuMemoryOps, LargeStreamsRunAtTheSustainedBandwidth) {
 
 TEST(GpuAttention, PrefillDecodeCausalAndGqa) {
   const GpuParams g = h100();
-  AttentionProblem p{1, 16, 16, 16384, 16384, 128, false, DType::Bf16};
+  AttentionProblem p{1, 16, 16, 16384, 16384, 128, false, DType::Bf16, {}};
   const AttentionPrediction full = predict_attention(g, p);
   EXPECT_GE(full.seconds, p.flops() / (2.0 * 2048 * 132 * g.clock_hz * g.wgmma_fraction));
   p.causal = true;
-  const AttentionProblem noncausal{1, 16, 16, 16384, 16384, 128, false, DType::Bf16};
+  const AttentionProblem noncausal{1, 16, 16, 16384, 16384, 128, false, DType::Bf16, {}};
   EXPECT_NEAR(p.flops() / noncausal.flops(), 0.5, 1e-3);
   const double causal = predict_attention(g, p).seconds;
   EXPECT_NEAR(causal / full.seconds, 0.5, 0.05);
   // decode: one query per sequence; the KV cache streams once at the sustained bandwidth
-  const AttentionProblem d{32, 32, 8, 1, 8192, 128, false, DType::Bf16};  // GQA: 8 key/value heads
+  const AttentionProblem d{32, 32, 8, 1, 8192, 128, false, DType::Bf16, {}};  // GQA: 8 key/value heads
   const AttentionPrediction dr = predict_attention(g, d);
   const double kv = 32.0 * 8 * 8192 * 128 * 2 * 2;
   EXPECT_NEAR(dr.dram_bytes, kv + 2.0 * 32 * 32 * 128 * 2, 1.0);
   EXPECT_GE(dr.seconds, kv / (g.dram_bytes_per_s * g.dram_fraction));
   EXPECT_LT(dr.seconds, 1.5 * kv / (g.dram_bytes_per_s * g.dram_fraction) + 3 * g.kernel_fixed_s);
   // without GQA the cache is four times larger, and so is the time, about
-  const AttentionProblem mha{32, 32, 32, 1, 8192, 128, false, DType::Bf16};
+  const AttentionProblem mha{32, 32, 32, 1, 8192, 128, false, DType::Bf16, {}};
   EXPECT_NEAR(predict_attention(g, mha).seconds / dr.seconds, 4.0, 0.6);
+  // an FP8 cache (16-bit math): the keys and values stream at one byte each, in about half the time
+  AttentionProblem d8 = d;
+  d8.kv_dtype = DType::Fp8;
+  const AttentionPrediction dr8 = predict_attention(g, d8);
+  EXPECT_NEAR(dr8.dram_bytes, kv / 2 + 2.0 * 32 * 32 * 128 * 2, 1.0);
+  EXPECT_NEAR(dr8.seconds / dr.seconds, 0.5, 0.1);
   // one long sequence: the keys split over the SMs (flash-decoding)
-  EXPECT_GT(predict_attention(g, {1, 32, 8, 1, 131072, 128, false, DType::Bf16}).kv_splits, 1);
+  EXPECT_GT(predict_attention(g, {1, 32, 8, 1, 131072, 128, false, DType::Bf16, {}}).kv_splits, 1);
   // Ampere (FlashAttention-2) does not hide the softmax behind the matmuls
   const GpuParams a = preset("a100_sxm");
-  const AttentionPrediction pa = predict_attention(a, {1, 16, 16, 16384, 16384, 128, false, DType::Bf16});
+  const AttentionPrediction pa = predict_attention(a, {1, 16, 16, 16384, 16384, 128, false, DType::Bf16, {}});
   EXPECT_GT(pa.sm_s, (pa.mma_s + pa.exp_s) / 108 * 0.99);
-  EXPECT_THROW(predict_attention(g, {1, 16, 5, 128, 128, 128, false, DType::Bf16}), Error);  // 16 % 5
+  EXPECT_THROW(predict_attention(g, {1, 16, 5, 128, 128, 128, false, DType::Bf16, {}}), Error);  // 16 % 5
 }
 
 }  // namespace

@@ -53,6 +53,32 @@ TEST(ChipModel, KvCacheSizeAndErrors) {
   EXPECT_THROW(find_llm_shape("gpt5"), Error);
 }
 
+TEST(ChipModel, MixedPrecisionSizesEachTensorInItsDatatype) {
+  // TensorRT-LLM's FP8 recipe: FP8 weights and GEMMs, FP8 KV cache, FP16 activations.
+  ChipModelOptions o = options("h100_sxm", "llama2-70b", 4);
+  o.dtype = DType::Fp16;
+  ChipIterationModel half(o);
+  o.dtype = DType::Fp8;
+  o.activation_dtype = DType::Fp16;
+  o.kv_dtype = DType::Fp8;
+  ChipIterationModel fp8(o);
+  EXPECT_DOUBLE_EQ(fp8.info().weight_bytes_per_chip, half.info().weight_bytes_per_chip / 2);
+  EXPECT_DOUBLE_EQ(fp8.info().kv_bytes_per_token_per_chip, 80 * 2 * 128 * 2 * 1);
+  EXPECT_DOUBLE_EQ(fp8.info().activation_bytes_per_chip, half.info().activation_bytes_per_chip);
+  EXPECT_DOUBLE_EQ(fp8.allreduce_seconds(1000), half.allreduce_seconds(1000));  // FP16 activations
+  // the weights and the cache stream in half the bytes: a decode step of a large batch is faster
+  BatchComposition b;
+  b.decode = std::vector<std::int64_t>(64, 2000);
+  EXPECT_LT(fp8.step(b).seconds, 0.75 * half.step(b).seconds);
+  EXPECT_LT(fp8.decode_attention(64, 2000).seconds, 0.7 * half.decode_attention(64, 2000).seconds);
+  // an NPU runs its graphs in one datatype
+  ChipModelOptions n = options("dc-npu", "llama2-7b", 4);
+  n.model = tiny();
+  n.dtype = DType::Int8;
+  n.kv_dtype = DType::Bf16;
+  EXPECT_THROW(ChipIterationModel{n}, Error);
+}
+
 TEST(ChipModel, AnIterationIsTheSumOfItsPieces) {
   ChipIterationModel m(options("h100_sxm", "llama2-70b", 4));
   BatchComposition b;

@@ -166,7 +166,9 @@ TEST(ServeRequest, JsonRoundTrip) {
   r.model = "llama2-13b";
   r.tp = 2;
   r.pp = 2;
-  r.dtype = DType::Fp16;
+  r.dtype = DType::Fp8;
+  r.activation_dtype = DType::Fp16;
+  r.kv_dtype = DType::Fp8;
   r.chip_link = {300e9, 1e-6};
   r.replica_link = {25e9, 5e-6};
   r.host_bytes_per_s = 32e9;
@@ -191,7 +193,9 @@ TEST(ServeRequest, JsonRoundTrip) {
   EXPECT_EQ(request_to_json(b), j);
   EXPECT_EQ(b.stream.prompt.str(), "lognormal:300,0.5");
   EXPECT_EQ(b.config.scheduler, SchedulerKind::Disaggregated);
-  EXPECT_EQ(b.dtype, DType::Fp16);
+  EXPECT_EQ(b.dtype, DType::Fp8);
+  EXPECT_EQ(b.activation_dtype, DType::Fp16);
+  EXPECT_EQ(b.kv_dtype, DType::Fp8);
   nlohmann::json bad = j;
   bad["scheduler"] = "orca";
   EXPECT_THROW(request_from_json(bad), Error);
