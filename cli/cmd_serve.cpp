@@ -28,6 +28,7 @@ struct ServeOptions {
   std::string model = "llama2-70b";
   std::int32_t tp = 1, pp = 1;
   std::string dtype, activation_dtype, kv_dtype;
+  std::string system;
   double intra_gb = 0, intra_us = 0, inter_gb = 0, inter_us = 0, host_gb = 0;
   double memory_utilisation = 0.9;
   bool exact_shapes = false;
@@ -62,6 +63,10 @@ void add_replica_options(CLI::App& c, ServeOptions& o) {
   c.add_option("--activation-dtype", o.activation_dtype,
                "GPU: activations between the GEMMs (norms, residuals, attention math, all-reduces) [default: --dtype]");
   c.add_option("--kv-dtype", o.kv_dtype, "GPU: the KV cache [default: --dtype]");
+  c.add_option("--system", o.system,
+               "A system preset or file (npusim systems: dgx-a100, dgx-h100, ...): the replica's tensor- and "
+               "pipeline-parallel traffic on its network and collectives (instead of --intra-node-*); the replicas' "
+               "link, unless --inter-node-gb-per-s is given, each chip's share of a node's inter-node bandwidth");
   c.add_option("--intra-node-gb-per-s", o.intra_gb,
                "Link between the chips of a replica, GB/s per chip per direction (e.g. 450 for NVLink 4); needed "
                "when --tp x --pp > 1");
@@ -123,6 +128,7 @@ serving::ServeRequest request_of(const ServeOptions& o) {
   if (!o.activation_dtype.empty())
     r.activation_dtype = driver::parse_operand_dtype("--activation-dtype", o.activation_dtype);
   if (!o.kv_dtype.empty()) r.kv_dtype = driver::parse_operand_dtype("--kv-dtype", o.kv_dtype);
+  r.system = o.system;
   r.chip_link = {o.intra_gb * 1e9, o.intra_us * 1e-6};
   r.replica_link = {o.inter_gb * 1e9, o.inter_us * 1e-6};
   r.host_bytes_per_s = o.host_gb * 1e9;
@@ -445,9 +451,9 @@ void register_serve_commands(CLI::App& app) {
       spec.attainment = p->attainment;
       for (auto tp : p->tps)
         for (auto pp : p->pps)
-          if (tp * pp > 1 && !(p->o.intra_gb > 0))
+          if (tp * pp > 1 && p->o.system.empty() && !(p->o.intra_gb > 0))
             throw Error(fmt::format("--tp {} --pp {}: replicas of several chips need the link between them "
-                                    "(--intra-node-gb-per-s)",
+                                    "(--system, or --intra-node-gb-per-s)",
                                     tp, pp));
       pl = dse::make_serve_plan(spec);
     } catch (...) {

@@ -7,12 +7,15 @@
 #include <cmath>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "base/error.h"
 #include "compiler/gpu_layers.h"
 #include "compiler/gpu_model.h"
 #include "compiler/layer.h"
 #include "driver/driver.h"
+#include "system/collectives.h"
+#include "system/network.h"
 #include "workloads/graph.h"
 
 namespace npusim::serving {
@@ -103,6 +106,8 @@ struct ChipIterationModel::Impl {
   Curve dense, head;
   std::unordered_map<std::uint64_t, Piece> prefill, decode;
   std::unordered_map<std::uint64_t, Piece> prefill_batch;  // GPU: (parts, tokens, cached) -> kernel time
+  std::unique_ptr<system::Network> net;  // with a system: its network and collectives
+  std::unique_ptr<system::CommModel> comm;
 };
 
 // ---- construction ----
@@ -130,6 +135,13 @@ ChipIterationModel::ChipIterationModel(ChipModelOptions o) : o_(std::move(o)), i
   ffn_ = m.ffn / o_.tp;
   stage_layers_ = (m.layers + o_.pp - 1) / o_.pp;
   impl_->gpu = a.gpu.enabled;
+  if (o_.system) {
+    if (o_.tp * o_.pp > o_.system->chips())
+      throw Error(fmt::format("--tp {} --pp {}: a replica of {} chips does not fit the {} chips of system '{}'", o_.tp,
+                              o_.pp, o_.tp * o_.pp, o_.system->chips(), o_.system->name));
+    impl_->net = std::make_unique<system::Network>(*o_.system);
+    impl_->comm = std::make_unique<system::CommModel>(*impl_->net);
+  }
   if (impl_->gpu) impl_->gp = compiler::GpuParams::from(a);
 
   const double e = bytes_of(dtype_), e_act = bytes_of(act_);
@@ -363,6 +375,14 @@ Piece ChipIterationModel::decode_attention(std::int64_t sequences, std::int64_t 
 
 double ChipIterationModel::allreduce_seconds(std::int64_t tokens) const {
   if (o_.tp == 1) return 0;
+  if (impl_->comm) {
+    std::vector<system::ChipId> group(static_cast<std::size_t>(o_.tp));
+    for (std::int32_t i = 0; i < o_.tp; ++i) group[static_cast<std::size_t>(i)] = i;
+    return impl_->comm
+        ->time(system::CollectiveKind::AllReduce, system::Algorithm::Auto, {group},
+               double(tokens) * double(o_.model.hidden) * bytes_of(act_))
+        .seconds;
+  }
   // Ring all-reduce: 2 (n - 1) steps, each moving 1/n of the message over a link.
   const double n = o_.tp;
   const double bytes = double(tokens) * double(o_.model.hidden) * bytes_of(act_);
@@ -413,12 +433,21 @@ StepCost ChipIterationModel::step(const BatchComposition& b) {
   StepCost s;
   const double layers = double(m.layers), chips = double(o_.tp);
   s.seconds = layers * layer.seconds + h.seconds;
-  if (o_.pp > 1) {
-    const double bytes = double(t) * double(m.hidden) * bytes_of(act_);
-    s.seconds += double(o_.pp - 1) * (o_.chip_link.latency_s + bytes / o_.chip_link.bytes_per_s);
-  }
+  s.seconds += stage_send_seconds(t);
   s.energy_j = chips * (layers * layer.energy_j + h.energy_j);
   s.macs = chips * (layers * layer.macs + h.macs);
+  return s;
+}
+
+double ChipIterationModel::stage_send_seconds(std::int64_t tokens) const {
+  if (o_.pp == 1) return 0;
+  const double bytes = double(tokens) * double(o_.model.hidden) * bytes_of(act_);
+  if (!impl_->comm) return double(o_.pp - 1) * (o_.chip_link.latency_s + bytes / o_.chip_link.bytes_per_s);
+  // the first chip of each stage sends the batch's activations to the first chip of the next
+  double s = 0;
+  for (std::int32_t p = 0; p + 1 < o_.pp; ++p)
+    s += impl_->comm->time(system::CollectiveKind::SendRecv, system::Algorithm::Direct, {{p * o_.tp, (p + 1) * o_.tp}}, bytes)
+             .seconds;
   return s;
 }
 

@@ -36,6 +36,7 @@
 #include "arch/arch_config.h"
 #include "base/dtype.h"
 #include "serving/iteration.h"
+#include "system/system_config.h"
 
 namespace npusim::serving {
 
@@ -67,6 +68,11 @@ struct ChipModelOptions {
   // all-reduces); `kv_dtype`: the KV cache. Empty activation and KV datatypes are `dtype`'s. An
   // NPU runs its graphs in one datatype: the three must then agree.
   std::optional<DType> dtype, activation_dtype, kv_dtype;
+  // The system the replica's chips sit in (configs/systems/): when given, the tensor-parallel
+  // all-reduces and the pipeline's stage-to-stage sends are timed on its network by system/'s
+  // collective model (the replica on chips 0 .. tp x pp - 1, the fastest algorithm on the idle
+  // network), and chip_link is not used.
+  system::SystemConfigPtr system;
   Link chip_link;                    // between the chips of a replica (tensor- and pipeline-parallel traffic)
   Link replica_link;                 // between replicas (disaggregated KV-cache transfers)
   double host_bytes_per_s = 0;       // chip to host memory (swapping), per chip
@@ -96,6 +102,7 @@ class ChipIterationModel : public IterationModel {
   Piece decode_attention(std::int64_t sequences, std::int64_t mean_context);
   Piece head(std::int64_t rows);
   double allreduce_seconds(std::int64_t tokens) const;  // one all-reduce of the TP group
+  double stage_send_seconds(std::int64_t tokens) const;  // the batch through the pp - 1 stage boundaries
   std::int64_t pieces_timed() const { return timed_; }  // distinct shapes run on the chip model
 
  private:

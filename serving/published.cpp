@@ -69,15 +69,13 @@ std::vector<PublishedRow> load_published(const std::string& path) {
   return rows;
 }
 
-Link published_machine_link(const std::string& gpu) {
-  // NVLink per GPU and direction: A100 12 links x 25 GB/s (A100 whitepaper, "600 GB/s" both
-  // ways); H100 and H200 18 x 25 GB/s (H100 whitepaper, "900 GB/s"). Latency: 936.25 ns, the
-  // link latency of ASTRA-sim's calibrated HGX-H100 example (astra-sim/astra-sim), also taken
-  // for the A100's NVSwitch.
-  const double latency = 936.25e-9;
-  if (gpu == "a100_sxm") return {300e9, latency};
-  if (gpu == "h100_sxm" || gpu == "h200") return {450e9, latency};
-  throw Error(fmt::format("published measurements on '{}': no machine description for its links", gpu));
+std::string published_machine(const std::string& gpu) {
+  // The machines NVIDIA measured on: DGX A100 and DGX H100 nodes (configs/systems/: NVSwitch,
+  // NVLink per GPU and direction from the whitepapers, the message latency from ASTRA-sim's
+  // calibrated HGX-H100 example).
+  if (gpu == "a100_sxm") return "dgx-a100";
+  if (gpu == "h100_sxm") return "dgx-h100";
+  throw Error(fmt::format("published measurements on '{}': no system preset describes its machine", gpu));
 }
 
 std::vector<Prediction> predict_published(const std::vector<PublishedRow>& rows, const std::string& model) {
@@ -96,7 +94,7 @@ std::vector<Prediction> predict_published(const std::vector<PublishedRow>& rows,
       r.activation_dtype = DType::Fp16;
       r.kv_dtype = DType::Fp8;
     }
-    r.chip_link = published_machine_link(row.gpu);
+    r.system = published_machine(row.gpu);
     const std::int64_t n = row.measure == "ttft" ? 1 : row.batch, out_tokens = row.measure == "ttft" ? 1 : row.output;
     for (std::int64_t i = 0; i < n; ++i) r.requests.push_back(Request{i, 0.0, row.input, out_tokens});  // all at once
     r.config.scheduler = SchedulerKind::Static;

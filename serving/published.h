@@ -31,9 +31,9 @@ struct Prediction {
   double error = 0;      // (predicted - measured) / measured
 };
 
-// The links of the machines these measurements were taken on, per GPU preset (until system/
-// describes them): NVLink bandwidth per GPU per direction, and a link latency.
-Link published_machine_link(const std::string& gpu);
+// The system preset (configs/systems/) of the machine a GPU's measurements were taken on: the
+// tensor-parallel all-reduces run on its network (system/'s collective model).
+std::string published_machine(const std::string& gpu);
 
 // Re-runs every row of `model` (e.g. "llama2-70b") on the chip model.
 std::vector<Prediction> predict_published(const std::vector<PublishedRow>& rows, const std::string& model);

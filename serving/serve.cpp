@@ -22,6 +22,7 @@ nlohmann::json request_to_json(const ServeRequest& r) {
             {"dtype", r.dtype ? json(std::string(name_of(*r.dtype))) : json(nullptr)},
             {"activation_dtype", r.activation_dtype ? json(std::string(name_of(*r.activation_dtype))) : json(nullptr)},
             {"kv_dtype", r.kv_dtype ? json(std::string(name_of(*r.kv_dtype))) : json(nullptr)},
+            {"system", r.system},
             {"chip_link", {r.chip_link.bytes_per_s, r.chip_link.latency_s}},
             {"replica_link", {r.replica_link.bytes_per_s, r.replica_link.latency_s}},
             {"host_bytes_per_s", r.host_bytes_per_s},
@@ -61,6 +62,7 @@ ServeRequest request_from_json(const nlohmann::json& j) {
     dtype("dtype", r.dtype);
     dtype("activation_dtype", r.activation_dtype);
     dtype("kv_dtype", r.kv_dtype);
+    r.system = j.at("system").get<std::string>();
     r.chip_link = {j.at("chip_link").at(0).get<double>(), j.at("chip_link").at(1).get<double>()};
     r.replica_link = {j.at("replica_link").at(0).get<double>(), j.at("replica_link").at(1).get<double>()};
     r.host_bytes_per_s = j.at("host_bytes_per_s").get<double>();
@@ -111,18 +113,28 @@ ServeOutcome serve(const ServeRequest& r, const ProgressFn& progress) {
   o.kv_dtype = r.kv_dtype;
   o.chip_link = r.chip_link;
   o.replica_link = r.replica_link;
+  if (!r.system.empty()) {
+    system::SystemRequest sr;
+    sr.system = r.system;
+    if (!r.arch_config) sr.arch = r.arch, sr.arch_sets = r.sets;  // the chip as --arch gives it
+    o.system = system::load_system(sr);
+    if (!(o.replica_link.bytes_per_s > 0)) {
+      const system::InterNodeConfig& n = o.system->inter_node;
+      o.replica_link = {n.bandwidth_gb_per_s * 1e9 / double(o.system->chips_per_node), n.latency_us * 1e-6};
+    }
+  }
   o.host_bytes_per_s = r.host_bytes_per_s;
   o.memory_utilisation = r.memory_utilisation;
   o.grid = r.grid;
   const ServeConfig& c = r.config;
   o.max_batched_tokens = c.max_batched_tokens > 0 ? c.max_batched_tokens : default_batched_tokens(c.scheduler, out.requests);
-  if (r.tp * r.pp > 1 && !(r.chip_link.bytes_per_s > 0))
+  if (r.tp * r.pp > 1 && !o.system && !(r.chip_link.bytes_per_s > 0))
     throw Error(fmt::format("--tp {} --pp {}: a replica of {} chips needs the link between them "
-                            "(--intra-node-gb-per-s)",
+                            "(--system, or --intra-node-gb-per-s)",
                             r.tp, r.pp, r.tp * r.pp));
-  if (c.scheduler == SchedulerKind::Disaggregated && !(r.replica_link.bytes_per_s > 0))
+  if (c.scheduler == SchedulerKind::Disaggregated && !(o.replica_link.bytes_per_s > 0))
     throw Error("--scheduler disaggregated: the KV cache moves between replicas over --inter-node-gb-per-s, which is "
-                "not given");
+                "not given (nor --system)");
   if (c.preemption == PreemptionKind::Swap && !(r.host_bytes_per_s > 0))
     throw Error("--preemption swap: swapping needs the chips' link to host memory (--host-gb-per-s)");
   ChipIterationModel model(o);

@@ -25,6 +25,10 @@ struct ServeRequest {
   std::string model = "llama2-70b";
   std::int32_t tp = 1, pp = 1;
   std::optional<DType> dtype, activation_dtype, kv_dtype;  // see ChipModelOptions
+  // A system preset or file (configs/systems/): the replica's tensor- and pipeline-parallel
+  // traffic on its network (ChipModelOptions::system); when replica_link is not given, the
+  // replicas' link is each chip's share of a node's inter-node bandwidth.
+  std::string system;
   Link chip_link, replica_link;   // see ChipModelOptions
   double host_bytes_per_s = 0;
   double memory_utilisation = 0.9;

@@ -8,6 +8,8 @@
 #include "driver/driver.h"
 #include "serving/chip_model.h"
 #include "serving/simulator.h"
+#include "system/collectives.h"
+#include "system/network.h"
 
 namespace npusim::serving {
 namespace {
@@ -77,6 +79,32 @@ TEST(ChipModel, MixedPrecisionSizesEachTensorInItsDatatype) {
   n.dtype = DType::Int8;
   n.kv_dtype = DType::Bf16;
   EXPECT_THROW(ChipIterationModel{n}, Error);
+}
+
+TEST(ChipModel, ASystemCarriesTheParallelTrafficOnItsNetwork) {
+  // Consistency with system/: the TP all-reduce and the stage send are its collectives on the
+  // system's network, the replica on its first chips.
+  system::SystemRequest sr;
+  sr.system = "dgx-h100";
+  sr.sets = {"nodes=2"};
+  ChipModelOptions o = options("h100_sxm", "llama2-70b", 4, 2);
+  o.system = system::load_system(sr);
+  o.chip_link = {};  // not used
+  ChipIterationModel m(o);
+  const system::Network net(*o.system);
+  system::CommModel comm(net);
+  const double bytes = 1000.0 * 8192 * 2;
+  const double ar = comm.time(system::CollectiveKind::AllReduce, system::Algorithm::Auto, {{0, 1, 2, 3}}, bytes).seconds;
+  EXPECT_DOUBLE_EQ(m.allreduce_seconds(1000), ar);
+  EXPECT_DOUBLE_EQ(m.stage_send_seconds(1000),
+                   comm.time(system::CollectiveKind::SendRecv, system::Algorithm::Direct, {{0, 4}}, bytes).seconds);
+  // the fastest algorithm is no slower than a ring over the node's NVLink (450 GB/s, 0.93625 us)
+  EXPECT_LE(ar, system::ring_seconds(system::CollectiveKind::AllReduce, 4, bytes, 1, 0.93625e-6, 450e9) * (1 + 1e-9));
+  EXPECT_GT(ar, 2.0 * 3 / 4 * bytes / 450e9);  // the bandwidth term of any all-reduce
+  // a replica larger than the system
+  o.tp = 8;
+  o.pp = 4;
+  EXPECT_THROW(ChipIterationModel{o}, Error);
 }
 
 TEST(ChipModel, AnIterationIsTheSumOfItsPieces) {

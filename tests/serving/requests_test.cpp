@@ -169,6 +169,7 @@ TEST(ServeRequest, JsonRoundTrip) {
   r.dtype = DType::Fp8;
   r.activation_dtype = DType::Fp16;
   r.kv_dtype = DType::Fp8;
+  r.system = "dgx-a100";
   r.chip_link = {300e9, 1e-6};
   r.replica_link = {25e9, 5e-6};
   r.host_bytes_per_s = 32e9;
@@ -196,6 +197,7 @@ TEST(ServeRequest, JsonRoundTrip) {
   EXPECT_EQ(b.dtype, DType::Fp8);
   EXPECT_EQ(b.activation_dtype, DType::Fp16);
   EXPECT_EQ(b.kv_dtype, DType::Fp8);
+  EXPECT_EQ(b.system, "dgx-a100");
   nlohmann::json bad = j;
   bad["scheduler"] = "orca";
   EXPECT_THROW(request_from_json(bad), Error);
