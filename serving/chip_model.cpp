@@ -180,6 +180,9 @@ ChipIterationModel::ChipIterationModel(ChipModelOptions o) : o_(std::move(o)), i
   in.idle_watts_per_chip = impl_->gpu ? 0 : a.energy.leakage_mw_per_mm2 * a.area_mm2() * 1e-3;
   in.timing = impl_->gpu ? "GPU kernel model (compiler/gpu_model.h): library GEMMs, FlashAttention-style attention, memory-bound kernels"
                          : "analytic engine (driver/: mapping search and cost model) per piece";
+  if (o_.tp * o_.pp > 1)
+    in.timing += o_.system ? fmt::format(", parallel traffic on system {}'s network (system/ collectives)", o_.system->name)
+                           : ", parallel traffic over the intra-node link";
   in.timing += o_.grid == ShapeGrid::Exact ? ", every shape exact" : ", shapes on a 2^(1/8) grid above 32, interpolated";
 }
 
