@@ -112,13 +112,72 @@ struct RowBufferConfig {
   double miss_ns = 0;       // extra time to close a row and open another (tRP + tRCD)
 };
 
+// A JEDEC standard, or a generic DRAM given by its bandwidth and latency only.
+enum class DramStandard : std::uint8_t { Generic, DDR3, DDR4, DDR5, LPDDR5, HBM2, HBM3, GDDR6 };
+
+// How a channel's address bits map to rank, bank group, bank, row and column (Ramulator 2's
+// mappers, most significant first): RoBaRaCoCh puts the column lowest, so a sequential stream
+// fills a row before it moves to the next bank; ChRaBaRoCo puts the row below the banks;
+// MOP4CLXOR interleaves 4 columns per bank and XORs the bank bits with the row's (minimalist
+// open page, Kaseridis et al., MICRO 2011).
+enum class DramMapping : std::uint8_t { RoBaRaCoCh, ChRaBaRoCo, MOP4CLXOR };
+enum class PagePolicy : std::uint8_t {
+  Open,       // a row stays open until another row of its bank is needed
+  ClosedCap,  // a row is closed after dram.page_cap accesses (auto-precharge)
+};
+enum class DramScheduler : std::uint8_t {
+  FrFcfs,        // first ready (timing met), then oldest
+  FrFcfsRowHit,  // row hits first, then first ready, then oldest
+};
+
+enum class DramRefresh : std::uint8_t {
+  AllBank,  // every bank of a rank (pseudo channel) at once, every tREFI
+  PerBank,  // one bank at a time, every tREFI / banks (standards with REFpb: LPDDR5, HBM2, HBM3)
+};
+
+// A standard DRAM's figures, derived from its speed grade and organisation
+// (arch/dram_standards.h); all zero for a generic DRAM.
+struct DramTiming {
+  double tck_ns = 0;             // command clock period
+  double rate_mtps = 0;          // data rate per pin
+  std::int32_t tx_bytes = 0;     // one read or write request: channel_width x prefetch / 8
+  std::int32_t buses = 0;        // independent data buses per channel (pseudo channels for HBM)
+  std::int32_t banks_per_bus = 0;  // ranks (stack IDs) x bank groups x banks behind one data bus
+  std::int32_t bank_groups = 0;    // per rank
+  std::int64_t page_bytes = 0;     // one row of one bank, as seen on its data bus
+  std::int64_t rows = 0;           // per bank
+  double bus_gb_per_s = 0;         // peak of one data bus
+  double burst_ns = 0;             // data-bus time of one request (nBL)
+  double cl_ns = 0, rcd_ns = 0, rp_ns = 0, ras_ns = 0, rc_ns = 0;
+  double ccd_s_ns = 0, ccd_l_ns = 0, rrd_s_ns = 0, rrd_l_ns = 0, faw_ns = 0;
+  double wr_ns = 0, cwl_ns = 0, wtr_s_ns = 0, wtr_l_ns = 0, rtp_ns = 0;
+  double rfc_ns = 0, refi_ns = 0;  // all-bank refresh: its duration and interval
+  double rfc_pb_ns = 0, refi_pb_ns = 0;  // per-bank refresh (0: the standard has none)
+  double read_latency_ns = 0;      // read command to its last data (nCL + nBL)
+};
+
 struct DramConfig {
+  DramStandard standard = DramStandard::Generic;
+  std::string device;       // e.g. DDR4_8Gb_x8 (a standard only)
+  std::string speed_grade;  // e.g. DDR4_2400R
   std::int32_t channels = 0;
+  std::int32_t ranks = 0;            // standards with ranks; the device's unless given
+  std::int32_t bank_groups = 0;      // per rank; the device's unless given
+  std::int32_t banks_per_group = 0;  // the device's unless given
+  DramMapping mapping = DramMapping::RoBaRaCoCh;
+  PagePolicy page_policy = PagePolicy::Open;
+  std::int32_t page_cap = 0;  // ClosedCap only
+  DramScheduler scheduler = DramScheduler::FrFcfs;
+  DramRefresh refresh = DramRefresh::AllBank;
+  std::int32_t interleave_bytes = 0;  // consecutive blocks of this size go to consecutive channels
+  // Given for a generic DRAM; derived from the standard otherwise.
   double bandwidth_gb_per_s = 0;  // all channels together, 1 GB = 1e9 bytes
   double latency_ns = 0;          // idle read latency, request to first byte
   double capacity_gib = 0;
-  std::int32_t interleave_bytes = 0;  // consecutive blocks of this size go to consecutive channels
   RowBufferConfig row_buffer;
+  DramTiming timing;  // a standard only
+
+  bool is_standard() const { return standard != DramStandard::Generic; }
 };
 
 // What a GPU has and an NPU core lacks (optional: present for GPU descriptions, which model the

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "base/scalar_text.h"
 #include "arch/schema.h"
 #include "arch/schema_tree.h"
+#include "arch/dram_standards.h"
 #include "arch/technology.h"
 
 namespace npusim::arch {
@@ -106,6 +108,91 @@ std::string yaml_scalar(const FieldValue& v) {
   }
   return out + "\"";
 }
+
+namespace {
+
+// The DRAM: a generic one given by bandwidth and latency, or a standard one whose figures follow
+// from its device, speed grade and organisation.
+void check_dram(ArchConfig& cfg, const std::function<bool(const char*)>& present,
+                const std::function<void(const std::string&, std::string)>& add) {
+  DramConfig& d = cfg.dram;
+  const char* generic_keys[] = {"dram.bandwidth_gb_per_s", "dram.latency_ns", "dram.capacity_gib"};
+  const char* row_keys[] = {"dram.row_buffer.page_bytes", "dram.row_buffer.banks", "dram.row_buffer.miss_ns"};
+  const char* standard_keys[] = {"dram.device", "dram.speed_grade", "dram.address_mapping", "dram.page_policy",
+                                 "dram.scheduler", "dram.refresh"};
+  const char* what_if_keys[] = {"dram.ranks", "dram.bank_groups", "dram.banks_per_group", "dram.page_cap"};
+  if (!d.is_standard()) {
+    for (const char* k : generic_keys)
+      if (!present(k)) add(k, "missing required key (a generic DRAM needs it; or name a dram.standard)");
+    int rb = 0;
+    for (const char* k : row_keys) rb += present(k) ? 1 : 0;
+    if (rb > 0 && rb < 3) add("dram.row_buffer", "give all of page_bytes, banks and miss_ns, or none");
+    d.row_buffer.enabled = rb == 3;
+    for (const char* k : standard_keys) if (present(k)) add(k, "only meaningful with a dram.standard (it is generic)");
+    for (const char* k : what_if_keys) if (present(k)) add(k, "only meaningful with a dram.standard (it is generic)");
+    return;
+  }
+  const std::string std_name(name_of(d.standard));
+  for (const char* k : generic_keys)
+    if (present(k)) add(k, fmt::format("not given for a {} DRAM: it follows from the device, speed grade and "
+                                       "channels (remove it, or change those)", std_name));
+  if (std::any_of(std::begin(row_keys), std::end(row_keys), present))
+    add("dram.row_buffer", fmt::format("not given for a {} DRAM: its pages and banks follow from the device", std_name));
+  bool missing = false;
+  for (const char* k : standard_keys)
+    if (!present(k)) add(k, fmt::format("missing key (required for a {} DRAM)", std_name)), missing = true;
+  if (missing) return;
+  const DramStandardSpec& spec = dram_standard(d.standard);
+  if (!find_dram_part(d.standard, d.device, d.speed_grade)) {
+    std::string known;
+    const auto devices = dram_devices(d.standard);
+    if (std::find(devices.begin(), devices.end(), d.device) == devices.end()) {
+      for (const auto& n : devices) known += (known.empty() ? "" : ", ") + n;
+      add("dram.device", fmt::format("unknown {} device '{}' (known: {})", std_name, d.device, known));
+    } else {
+      for (const auto& n : dram_grades(d.standard, d.device)) known += (known.empty() ? "" : ", ") + n;
+      add("dram.speed_grade", fmt::format("unknown speed grade '{}' for {} (known: {})", d.speed_grade, d.device, known));
+    }
+    return;
+  }
+  if (present("dram.ranks") && spec.level("Rank") < 0)
+    add("dram.ranks", fmt::format("{} has no ranks", std_name));
+  if (d.page_policy == PagePolicy::ClosedCap && !present("dram.page_cap"))
+    add("dram.page_cap", "missing key (required when dram.page_policy is closed_cap)");
+  if (d.page_policy == PagePolicy::Open && present("dram.page_cap"))
+    add("dram.page_cap", "only meaningful when dram.page_policy is closed_cap");
+  auto pow2 = [](std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; };
+  const std::pair<const char*, std::int32_t*> counts[] = {
+      {"dram.ranks", &d.ranks}, {"dram.bank_groups", &d.bank_groups}, {"dram.banks_per_group", &d.banks_per_group}};
+  for (const auto& [k, v] : counts)
+    if (present(k) && !pow2(*v)) add(k, fmt::format("must be a power of two (Ramulator's address mapping), got {}", *v));
+  if (present("dram.bank_groups") && spec.level("BankGroup") < 0)
+    add("dram.bank_groups", fmt::format("{} has no bank groups", std_name));
+  // absent: the device's organisation (the effective configuration states it)
+  const DramPart& part = *find_dram_part(d.standard, d.device, d.speed_grade);
+  const char* levels[] = {"Rank", "BankGroup", "Bank"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const int l = spec.level(levels[i]);
+    if (!present(counts[i].first)) *counts[i].second = l >= 0 ? part.count[static_cast<std::size_t>(l)] : 0;
+  }
+  d.timing = derive_dram_timing(d);
+  const DramTiming& t = d.timing;
+  if (d.refresh == DramRefresh::PerBank && t.refi_pb_ns <= 0)
+    add("dram.refresh", fmt::format("{} has no per-bank refresh in Ramulator 2: use all_bank", std_name));
+  if (d.interleave_bytes < t.tx_bytes || !pow2(d.interleave_bytes))
+    add("dram.interleave_bytes", fmt::format("must be a power of two of at least one {} request ({} B), got {}", std_name,
+                                             t.tx_bytes, d.interleave_bytes));
+  d.bandwidth_gb_per_s = d.channels * t.buses * t.bus_gb_per_s;
+  d.latency_ns = t.rcd_ns + t.cl_ns;
+  d.capacity_gib = double(d.channels) * t.buses * t.banks_per_bus * double(t.rows) * double(t.page_bytes) /
+                   double(1ull << 30);
+  d.row_buffer.enabled = true;
+  d.row_buffer.page_bytes = static_cast<std::int32_t>(t.page_bytes);
+  d.row_buffer.banks = t.buses * t.banks_per_bus;
+  d.row_buffer.miss_ns = t.rp_ns + t.rcd_ns;
+}
+
+}  // namespace
 
 void check_override_paths(std::span<const Override> overrides) { check_override_paths(arch_schema(), overrides); }
 
@@ -220,14 +307,7 @@ ArchConfigPtr validate(const RawNode& root, std::vector<Diagnostic>& diags) {
                                               std::int64_t{cfg->interconnect.mesh_rows} * cfg->interconnect.mesh_cols,
                                               cfg->cores));
 
-  // Row buffer: all three keys or none.
-  {
-    int rb = 0;
-    for (const char* k : {"dram.row_buffer.page_bytes", "dram.row_buffer.banks", "dram.row_buffer.miss_ns"})
-      rb += w.leaves.count(k) ? 1 : 0;
-    if (rb > 0 && rb < 3) add("dram.row_buffer", "give all of page_bytes, banks and miss_ns, or none");
-    cfg->dram.row_buffer.enabled = rb == 3;
-  }
+  check_dram(*cfg, [&](const char* k) { return w.leaves.count(k) > 0; }, add);
 
   // GPU: every key or none.
   {

@@ -1,5 +1,6 @@
 #include "arch/schema.h"
 
+#include "arch/dram_standards.h"
 #include "arch/schema_fields.h"
 
 #include <fmt/format.h>
@@ -211,46 +212,136 @@ std::vector<Field> build_fields() {
   }
 
   // ---- DRAM ----
+  // A standard DRAM is described by standard, device, speed grade and organisation, and its
+  // bandwidth, latency, capacity and row buffer follow from them (arch/dram_standards.h); a
+  // generic DRAM gives its bandwidth and latency instead (fast model only).
+  auto standard_dram = [](const ArchConfig& c) { return c.dram.is_standard(); };
+  auto generic_dram = [](const ArchConfig& c) { return !c.dram.is_standard(); };
+  auto with_ranks = [](const ArchConfig& c) {
+    return c.dram.is_standard() && c.dram.standard != DramStandard::HBM2 && c.dram.standard != DramStandard::HBM3 &&
+           c.dram.standard != DramStandard::GDDR6;
+  };
+  add(optional(choice("dram.standard", {"generic", "ddr3", "ddr4", "ddr5", "lpddr5", "hbm2", "hbm3", "gddr6"},
+                      "The JEDEC standard. `generic`: a DRAM given only by bandwidth_gb_per_s, latency_ns and "
+                      "capacity_gib (and optionally row_buffer), which the detailed backend (docs/DRAM.md) cannot run.",
+                      [](auto& c) -> auto& { return c.dram.standard; }),
+               "generic"));
+  {
+    Field d = text("dram.device",
+                   "Standard only: the device organisation, as Ramulator 2 names it (die density and width, "
+                   "e.g. DDR4_8Gb_x8, HBM2_8Gb, LPDDR5_16Gb_x16; docs/DRAM.md lists them).",
+                   [](auto& c) -> auto& { return c.dram.device; });
+    d.present_in = standard_dram;
+    add(optional(std::move(d), "a generic DRAM"));
+    Field g = text("dram.speed_grade",
+                   "Standard only: the JEDEC speed bin, as Ramulator 2 names it (e.g. DDR4_2400R, "
+                   "LPDDR5_6400, HBM2_2400Mbps, HBM3_6400Mbps): the data rate and every timing.",
+                   [](auto& c) -> auto& { return c.dram.speed_grade; });
+    g.present_in = standard_dram;
+    add(optional(std::move(g), "a generic DRAM"));
+  }
   add(at_most(at_least(integer("dram.channels", "channels",
-                               "Independent channels; addresses interleave across them.",
+                               "Independent channels (for HBM: 128-bit channels, each of two pseudo channels); "
+                               "addresses interleave across them.",
                                [](auto& c) -> auto& { return c.dram.channels; }),
                        1),
-              1024));
-  add(at_most(above(real("dram.bandwidth_gb_per_s", "GB/s", "Peak bandwidth of all channels together (1 GB = 1e9 B).",
-                         [](auto& c) -> auto& { return c.dram.bandwidth_gb_per_s; }),
-                    0),
-              1e6));
-  add(at_most(at_least(real("dram.latency_ns", "ns", "Idle latency from request to first data.",
-                            [](auto& c) -> auto& { return c.dram.latency_ns; }),
-                       0),
-              1e6));
-  add(at_most(above(real("dram.capacity_gib", "GiB", "Capacity; a model whose tensors do not fit is an error.",
-                         [](auto& c) -> auto& { return c.dram.capacity_gib; }),
-                    0),
-              1e6));
+              4096));
+  {
+    Field r = integer("dram.ranks", "ranks", "Standard with ranks (DDR3/4/5, LPDDR5): ranks per channel.",
+                      [](auto& c) -> auto& { return c.dram.ranks; });
+    r.present_in = with_ranks;
+    add(at_most(at_least(optional(std::move(r), "1 (or the standard has no ranks)"), 1), 8));
+    Field bg = integer("dram.bank_groups", "bank groups",
+                       "Standard only: bank groups per rank (a power of two). A what-if: the device's timings "
+                       "are kept.",
+                       [](auto& c) -> auto& { return c.dram.bank_groups; });
+    bg.present_in = [](const ArchConfig& c) { return c.dram.is_standard() && c.dram.standard != DramStandard::DDR3; };
+    add(at_most(at_least(optional(std::move(bg), "the device's"), 1), 64));
+    Field b = integer("dram.banks_per_group", "banks",
+                      "Standard only: banks per bank group (a power of two). A what-if: the device's timings are "
+                      "kept.",
+                      [](auto& c) -> auto& { return c.dram.banks_per_group; });
+    b.present_in = standard_dram;
+    add(at_most(at_least(optional(std::move(b), "the device's"), 1), 64));
+  }
+  {
+    Field m = choice("dram.address_mapping", {"RoBaRaCoCh", "ChRaBaRoCo", "MOP4CLXOR"},
+                     "Standard only: how a channel's address bits select rank, bank group, bank, row and column "
+                     "(Ramulator 2's mappers, most significant first; the column is lowest in RoBaRaCoCh, so a "
+                     "sequential stream fills a row before moving to the next bank; MOP4CLXOR puts 4 requests "
+                     "per bank and XORs the bank bits).",
+                     [](auto& c) -> auto& { return c.dram.mapping; });
+    m.present_in = standard_dram;
+    add(optional(std::move(m), "a generic DRAM"));
+    Field p = choice("dram.page_policy", {"open", "closed_cap"},
+                     "Standard only: `open` keeps a row open until another row of its bank is needed; "
+                     "`closed_cap` closes it (auto-precharge) after dram.page_cap accesses.",
+                     [](auto& c) -> auto& { return c.dram.page_policy; });
+    p.present_in = standard_dram;
+    add(optional(std::move(p), "a generic DRAM"));
+    Field cap = integer("dram.page_cap", "accesses", "closed_cap only: accesses to a row before it is closed.",
+                        [](auto& c) -> auto& { return c.dram.page_cap; });
+    cap.present_in = [](const ArchConfig& c) {
+      return c.dram.is_standard() && c.dram.page_policy == PagePolicy::ClosedCap;
+    };
+    add(at_most(at_least(optional(std::move(cap), "the page policy is open"), 1), 1 << 20));
+    Field sch = choice("dram.scheduler", {"frfcfs", "frfcfs_rowhit"},
+                       "Standard only: the controller's scheduler, FR-FCFS: `frfcfs` serves the oldest request "
+                       "whose next command's timing is met; `frfcfs_rowhit` prefers row hits among them.",
+                       [](auto& c) -> auto& { return c.dram.scheduler; });
+    sch.present_in = standard_dram;
+    add(optional(std::move(sch), "a generic DRAM"));
+    Field ref = choice("dram.refresh", {"all_bank", "per_bank"},
+                       "Standard only: `all_bank` refreshes every bank of a rank (pseudo channel) at once every "
+                       "tREFI; `per_bank` one bank at a time every tREFI / banks, while the others serve "
+                       "(LPDDR5, HBM2, HBM3).",
+                       [](auto& c) -> auto& { return c.dram.refresh; });
+    ref.present_in = standard_dram;
+    add(optional(std::move(ref), "a generic DRAM"));
+  }
   add(at_most(at_least(integer("dram.interleave_bytes", "B",
-                               "Address interleaving: consecutive blocks of this size map to consecutive channels.",
+                               "Address interleaving: consecutive blocks of this size map to consecutive channels "
+                               "(with a standard: a power of two, at least one request).",
                                [](auto& c) -> auto& { return c.dram.interleave_bytes; }),
                        16),
               1 << 30));
-  auto has_rows = [](const ArchConfig& c) { return c.dram.row_buffer.enabled; };
   {
-    Field f = integer("dram.row_buffer.page_bytes", "B", "Row (page) size of a bank: accesses within an open row hit.",
+    Field bw = real("dram.bandwidth_gb_per_s", "GB/s",
+                    "Generic only: peak bandwidth of all channels together (1 GB = 1e9 B). A standard DRAM's "
+                    "follows from its speed grade, width and channels.",
+                    [](auto& c) -> auto& { return c.dram.bandwidth_gb_per_s; });
+    bw.present_in = generic_dram;
+    add(at_most(above(optional(std::move(bw), "a standard DRAM (derived)"), 0), 1e6));
+    Field lat = real("dram.latency_ns", "ns",
+                     "Generic only: idle latency from request to first data. A standard DRAM's is tRCD + tCL.",
+                     [](auto& c) -> auto& { return c.dram.latency_ns; });
+    lat.present_in = generic_dram;
+    add(at_most(at_least(optional(std::move(lat), "a standard DRAM (derived)"), 0), 1e6));
+    Field cap = real("dram.capacity_gib", "GiB",
+                     "Generic only: capacity; a model whose tensors do not fit is an error. A standard DRAM's "
+                     "follows from its organisation.",
+                     [](auto& c) -> auto& { return c.dram.capacity_gib; });
+    cap.present_in = generic_dram;
+    add(at_most(above(optional(std::move(cap), "a standard DRAM (derived)"), 0), 1e6));
+  }
+  auto has_rows = [](const ArchConfig& c) { return !c.dram.is_standard() && c.dram.row_buffer.enabled; };
+  {
+    const char* absent = "generic only; absent: row-buffer effects are not modelled (give all three keys or none)";
+    Field f = integer("dram.row_buffer.page_bytes", "B",
+                      "Generic only: row (page) size of a bank: accesses within an open row hit.",
                       [](auto& c) -> auto& { return c.dram.row_buffer.page_bytes; });
     f.present_in = has_rows;
-    add(at_most(at_least(optional(std::move(f), "row-buffer effects are not modelled (give all three keys or none)"), 16),
-                1 << 24));
-    Field b = integer("dram.row_buffer.banks", "banks", "Banks per channel, each with one open row.",
+    add(at_most(at_least(optional(std::move(f), absent), 16), 1 << 24));
+    Field b = integer("dram.row_buffer.banks", "banks", "Generic only: banks per channel, each with one open row.",
                       [](auto& c) -> auto& { return c.dram.row_buffer.banks; });
     b.present_in = has_rows;
-    add(at_most(at_least(optional(std::move(b), "row-buffer effects are not modelled (give all three keys or none)"), 1),
-                4096));
+    add(at_most(at_least(optional(std::move(b), absent), 1), 4096));
     Field m = real("dram.row_buffer.miss_ns", "ns",
-                   "Extra channel time of an access to a row that is not open (precharge + activate, tRP + tRCD).",
+                   "Generic only: extra channel time of an access to a row that is not open (precharge + "
+                   "activate, tRP + tRCD).",
                    [](auto& c) -> auto& { return c.dram.row_buffer.miss_ns; });
     m.present_in = has_rows;
-    add(at_most(at_least(optional(std::move(m), "row-buffer effects are not modelled (give all three keys or none)"), 0),
-                1e6));
+    add(at_most(at_least(optional(std::move(m), absent), 0), 1e6));
   }
 
   // ---- GPU: the shared L2, thread-block residency and kernel launches ----
@@ -483,7 +574,31 @@ std::string schema_markdown() {
       "| key | type | unit | range | presence | meaning |\n|---|---|---|---|---|---|\n";
   std::vector<const FieldSpec*> specs;
   for (const auto& f : arch_schema().fields()) specs.push_back(&f);
-  return s + fields_markdown(specs);
+  s += fields_markdown(specs);
+  s += "\n## DRAM devices and speed grades\n\n"
+       "The values of `dram.device` and `dram.speed_grade` for each `dram.standard`, with what follows from them "
+       "(arch/dram_parts.inc, generated from Ramulator 2's JEDEC presets by scripts/ramulator_specs.py; "
+       "docs/DRAM.md). A channel's peak is its data buses x width x data rate; banks are per data bus "
+       "(rank or pseudo channel) of the device's organisation; a page is one row of one bank.\n\n"
+       "| standard | device | speed grades | data buses x width | banks | page | request |\n|---|---|---|---|---|---|---|\n";
+  for (DramStandard st : {DramStandard::DDR3, DramStandard::DDR4, DramStandard::DDR5, DramStandard::LPDDR5,
+                          DramStandard::HBM2, DramStandard::HBM3, DramStandard::GDDR6}) {
+    for (const std::string& dev : dram_devices(st)) {
+      std::string grades;
+      for (const std::string& g : dram_grades(st, dev)) {
+        DramConfig d;
+        d.standard = st, d.device = dev, d.speed_grade = g;
+        const DramTiming t = derive_dram_timing(d);
+        grades += fmt::format("{}{} ({:g} GB/s)", grades.empty() ? "" : ", ", g, t.buses * t.bus_gb_per_s);
+      }
+      DramConfig d;
+      d.standard = st, d.device = dev, d.speed_grade = dram_grades(st, dev).front();
+      const DramTiming t = derive_dram_timing(d);
+      s += fmt::format("| {} | `{}` | {} | {} x {} bit | {} | {} B | {} B |\n", name_of(st), dev, grades, t.buses,
+                       t.bus_gb_per_s * 8000.0 / t.rate_mtps, t.banks_per_bus, t.page_bytes, t.tx_bytes);
+    }
+  }
+  return s;
 }
 
 std::string fields_markdown(const std::vector<const FieldSpec*>& fields) {
