@@ -74,7 +74,9 @@ MinTileBytes min_tile_bytes(const PeArrayConfig& pe, std::int32_t macs_per_cycle
       m.a = R * v * ob, m.b = R * v * C * ob, m.out = C * ob, m.acc = C * ab;
       break;
     case Dataflow::OutputStationary:  // m=R, k=v, n=C
-      m.a = R * v * ob, m.b = v * C * ob, m.out = R * C * ob, m.acc = R * C * ab;
+      // the partial sums accumulate in the PEs; a tile whose K is whole (the smallest tile of
+      // any layer whose K fits the scratchpad) needs no accumulator buffer
+      m.a = R * v * ob, m.b = v * C * ob, m.out = R * C * ob, m.acc = 0;
       break;
     case Dataflow::InputStationary:  // m=C, k=R*v, n=1
       m.a = R * v * C * ob, m.b = R * v * ob, m.out = C * ob, m.acc = C * ab;

@@ -431,7 +431,11 @@ CoreEval gemm_order_phase(const CostContext& ctx, const Layer& L, const Mapping&
   buf.reserved_in = m.a_on_chip ? tp.a_tiles_bytes : 0;
   buf.b_slot = tp.b_tile;
   buf.b_slots = m.resident == Resident::B ? resident_slice_tiles(Operand::B, t.trips, m.order) + 1 : 2;
-  buf.acc_slot = tp.out_elems_tile * accb;
+  // An output-stationary array keeps a tile's partial sums in its PEs while the tile sweeps K;
+  // they need the accumulator buffer only when K is cut into several tiles (the sums of one
+  // k-step wait there for the next).
+  const bool sums_in_array = ctx.arch->core.pe_array.dataflow == arch::Dataflow::OutputStationary && tp.nk == 1;
+  buf.acc_slot = sums_in_array ? 0 : tp.out_elems_tile * accb;
   buf.acc_slots = m.resident == Resident::C ? resident_slice_tiles(Operand::C, t.trips, m.order) + 1 : 2;
   buf.out_slot = (m.out_on_chip ? 0 : tp.out_elems_tile * ob) + tp.out_elems_tile * L.side_per_elem_bytes;
   buf.out_slots = buf.out_slot > 0 ? 2 : 0;

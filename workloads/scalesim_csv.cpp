@@ -30,13 +30,14 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Comma-separated fields, trimmed. A field starting with '#' starts a comment: it and everything
-// after it are dropped (SCALE-Sim files annotate rows like "...,1,#dw").
-std::vector<std::string_view> split_fields(std::string_view line) {
+// Comma-separated fields (tab-separated in a file whose header has tabs and no commas, as
+// SCALE-Sim's UNet_maestro.csv), trimmed. A field starting with '#' starts a comment: it and
+// everything after it are dropped (SCALE-Sim files annotate rows like "...,1,#dw").
+std::vector<std::string_view> split_fields(std::string_view line, char sep = ',') {
   std::vector<std::string_view> out;
   std::size_t pos = 0;
   while (true) {
-    const std::size_t comma = line.find(',', pos);
+    const std::size_t comma = line.find(sep, pos);
     const std::string_view f = trim(line.substr(pos, comma == std::string_view::npos ? comma : comma - pos));
     if (f.starts_with('#')) break;
     out.push_back(f);
@@ -64,9 +65,13 @@ struct Header {
   bool ninth_is_other = false;              // conv: the header names a 9th column that is not a stride
 };
 
+char separator_of(std::string_view header) {
+  return header.find(',') == std::string_view::npos && header.find('\t') != std::string_view::npos ? '\t' : ',';
+}
+
 Header parse_header(std::string_view line, const std::string& file, int line_no) {
   Header h;
-  const std::vector<std::string_view> cols = split_fields(line);
+  const std::vector<std::string_view> cols = split_fields(line, separator_of(line));
   if (lower(line).find("ifmap") != std::string::npos) {
     h.kind = CsvKind::ConvTopology;
     if (cols.size() > 8 && !cols[8].empty()) h.ninth_is_other = lower(cols[8]).find("stride") == std::string::npos;
@@ -133,10 +138,16 @@ void add_conv_row(Graph& g, const Row& r, const Header& h, const std::string& op
   // SCALE-Sim takes the IFMAP as already padded and counts OFMAP = ceil((IFMAP - Filter + Stride) /
   // Stride): where the stride does not divide IFMAP - Filter, its last window reaches past the
   // bottom (right) edge. The same windows here: zeros below and to the right, none above or left.
-  const std::int64_t pad_b = (stride - (H - R) % stride) % stride, pad_r = (stride_w - (W - S) % stride_w) % stride_w;
+  // A window entirely past the edge (a strided 1x1 filter on an even IFMAP: 29 outputs from 56
+  // rows) is more padding than a convolution has; there the IFMAP is taken that much larger
+  // instead (SCALE-Sim's IFMAP is the padded one), which gives the same windows and MACs.
+  std::int64_t pad_b = (stride - (H - R) % stride) % stride, pad_r = (stride_w - (W - S) % stride_w) % stride_w;
+  std::int64_t in_h = H, in_w = W;
+  if (pad_b >= R) in_h += pad_b, pad_b = 0;
+  if (pad_r >= S) in_w += pad_r, pad_r = 0;
   s.padding = {0, pad_b, 0, pad_r};
   s.groups = depthwise ? C : 1;
-  const TensorId x = g.input(op + ".ifmap", {batch, C, H, W});
+  const TensorId x = g.input(op + ".ifmap", {batch, C, in_h, in_w});
   g.mark_output(g.conv2d(op, x, s));
 }
 
@@ -160,6 +171,7 @@ Graph read_scalesim_csv(std::string_view text, const std::string& file, const Mo
 
   std::optional<Header> header;
   int header_line = 0;
+  char sep = ',';
   std::set<std::string> used;
   int line_no = 0;
   std::size_t pos = 0;
@@ -172,12 +184,15 @@ Graph read_scalesim_csv(std::string_view text, const std::string& file, const Mo
     if (!header) {
       header = parse_header(line, file, line_no);
       header_line = line_no;
+      sep = separator_of(line);
       continue;
     }
-    const std::vector<std::string_view> fields = split_fields(line);
+    const std::vector<std::string_view> fields = split_fields(line, sep);
     if (std::all_of(fields.begin(), fields.end(), [](std::string_view f) { return f.empty(); })) continue;  // ",,,"
     const std::string_view name = fields[0];
     if (name.empty()) throw Error(fmt::format("{}:{}: the layer name (first column) is empty", file, line_no));
+    // a name and nothing else is a section title (SCALE-Sim's MLPERF.csv: "AlphaGoZero,")
+    if (std::all_of(fields.begin() + 1, fields.end(), [](std::string_view f) { return f.empty(); })) continue;
     const Row row{file, line_no, name, fields};
     const std::string op = unique_name(used, name);
     try {
