@@ -6,18 +6,27 @@
 //              peak memory of the simulating process
 //  sweep:      a whole `npusim sweep` of 1,000 design points x ResNet-50 with each engine
 //              (cli/sweep_run.h: sweep_benchmark), into a fresh database
+//  mapping-optimality: the mapping search against an exhaustive search (compiler::
+//              exhaustive_mapping) on every distinct layer of the zoo, per preset: how much slower
+//              (analytic cycles) the chosen mapping is than the best of the exhaustive grid
 #include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "compiler/compile.h"
+#include "compiler/mapper.h"
+#include "compiler/mapping_cache.h"
 #include "dse/run.h"
 #include "serving/serve.h"
 #include "sim/simulate.h"
+#include "workloads/zoo.h"
 
 namespace npusim::cli {
 
@@ -117,6 +126,64 @@ std::vector<Case> default_mapping_cases() {
   return v;
 }
 
+// Every distinct layer (compiler::mapping_signature) of the zoo's models at their default sizes,
+// lowered for `arch`'s default datatype; `only` restricts to the named models.
+std::vector<compiler::Layer> distinct_zoo_layers(const arch::ArchConfig& arch, const std::set<std::string>& only) {
+  std::vector<compiler::Layer> out;
+  std::set<std::string> seen;
+  for (const workloads::ModelInfo& info : workloads::model_zoo()) {
+    if (!only.empty() && !only.contains(info.name)) continue;
+    workloads::ModelParams p;
+    p.dtype = arch.datatypes.default_dtype;
+    const compiler::LayerGraph lg = compiler::lower(info.build(p));
+    for (const compiler::Layer& L : lg.layers)
+      if (seen.insert(compiler::mapping_signature(L, false, false)).second) out.push_back(L);
+  }
+  return out;
+}
+
+// The mapper against the exhaustive search, per preset: the gap is the chosen mapping's analytic
+// cycles over the exhaustive best's, minus one (both evaluated exactly). Deterministic.
+void mapping_optimality_suite(const std::vector<Case>& cases) {
+  std::map<std::string, std::set<std::string>> per_arch;  // arch -> models (empty: the whole zoo)
+  if (cases.empty())
+    for (const char* a : {"edge-npu", "tpu-v1", "dc-npu", "eyeriss"}) per_arch[a] = {};
+  for (const Case& c : cases) per_arch[c.arch].insert(c.model);
+  fmt::print("mapping-optimality: the mapping search against an exhaustive search (every candidate of the search, "
+             "every\nmultiple of the array quantum or 48 evenly spaced ones, every power of two; all orders, "
+             "residencies and\nsplits; no pruning) on the distinct layers of the zoo; gap = search cycles / "
+             "exhaustive cycles - 1\n\n");
+  fmt::print("{:<10} {:>7} {:>9} {:>9} {:>9} {:>9} {:>10} {:>13} {:>14}  {}\n", "arch", "layers", "no fit", "exact",
+             "<= 1%", "mean gap", "worst gap", "search maps", "exhaust. maps", "worst layer");
+  for (const auto& [arch_name, models] : per_arch) {
+    const arch::ArchConfigPtr arch = driver::load_arch(arch_name);
+    const compiler::CostContext ctx = compiler::CostContext::make(arch, arch->datatypes.default_dtype);
+    const std::vector<compiler::Layer> layers = distinct_zoo_layers(*arch, models);
+    std::int64_t no_fit = 0, exact = 0, within = 0, n = 0, ev_search = 0, ev_exh = 0;
+    double sum = 0, worst = -1;
+    std::string worst_layer = "-";
+    for (const compiler::Layer& L : layers) {
+      const auto fast = compiler::search_mapping(ctx, L, {});
+      const auto full = compiler::exhaustive_mapping(ctx, L, {});
+      if (!fast || !full) {
+        ++no_fit;
+        continue;
+      }
+      const double gap = double(fast->cost.cycles) / double(std::max<std::int64_t>(1, full->cost.cycles)) - 1.0;
+      ++n;
+      sum += gap;
+      exact += fast->cost.cycles == full->cost.cycles ? 1 : 0;
+      within += gap <= 0.01 ? 1 : 0;
+      ev_search += fast->evaluated;
+      ev_exh += full->evaluated;
+      if (gap > worst) worst = gap, worst_layer = L.name;
+    }
+    fmt::print("{:<10} {:>7} {:>9} {:>9} {:>9} {:>8.2f}% {:>9.2f}% {:>13} {:>14}  {}\n", arch_name, layers.size(), no_fit,
+               exact, within, n ? 100.0 * sum / double(n) : 0.0, 100.0 * std::max(0.0, worst), ev_search, ev_exh,
+               worst_layer);
+  }
+}
+
 // Issue 3's suite: ResNet-50 (batch 1), BERT-base (seq 128), GPT-2 decode (one token at 1024
 // context) on two presets.
 std::vector<Case> default_simulation_cases() {
@@ -186,7 +253,8 @@ void register_bench_command(CLI::App& app) {
   CLI::App* bench = app.add_subcommand(
       "bench", "Benchmark npusim itself: the mapping search, the SystemC simulation, a 1,000-point sweep");
   bench->add_option("--repeat", o->repeat, "Runs per case; the median is reported")->capture_default_str();
-  bench->add_option("--suite", o->suite, "mapping, simulation, all (mapping and simulation), sweep or serving")
+  bench->add_option("--suite", o->suite,
+                    "mapping, simulation, all (mapping and simulation), sweep, serving or mapping-optimality")
       ->capture_default_str();
   bench->add_option("--case", o->cases, "MODEL@ARCH[:SEQ] to run instead of the default cases (repeatable)");
   bench->add_option("--jobs", o->jobs, "sweep: worker processes")->capture_default_str();
@@ -207,9 +275,14 @@ void register_bench_command(CLI::App& app) {
       dse::sweep_benchmark(o->spec, engines, o->jobs);
       return;
     }
-    if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all")
-      throw Error(fmt::format("--suite {}: expected mapping, simulation, all, sweep or serving", o->suite));
+    if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all" && o->suite != "mapping-optimality")
+      throw Error(fmt::format("--suite {}: expected mapping, simulation, all, sweep, serving or mapping-optimality",
+                              o->suite));
     std::vector<Case> custom = parse_cases(o->cases);
+    if (o->suite == "mapping-optimality") {
+      mapping_optimality_suite(custom);
+      return;
+    }
     if (o->suite != "simulation") mapping_suite(custom.empty() ? default_mapping_cases() : custom, o->repeat);
     if (o->suite != "mapping") simulation_suite(custom.empty() ? default_simulation_cases() : custom, o->repeat);
   });

@@ -62,7 +62,7 @@ constexpr std::size_t kOrdersPerTile = kAllOrders.size() * kResidents.size();
 // `start`, the whole extent, balanced cuts (extent/2, /3, /4 rounded up to the quantum) so that
 // remainders need not be small, and fractions of the quantum down to 1/16 (a memory-bound layer
 // can prefer small first and last tiles to a full array).
-std::vector<std::int64_t> dim_candidates(std::int64_t extent, std::int64_t quantum, std::int64_t start) {
+std::vector<std::int64_t> dim_candidates(std::int64_t extent, std::int64_t quantum, std::int64_t start, bool fine) {
   std::set<std::int64_t> c;
   quantum = std::max<std::int64_t>(1, quantum);
   for (std::int64_t f = 2; f <= 16 && quantum / f >= 1; f *= 2)
@@ -73,16 +73,28 @@ std::vector<std::int64_t> dim_candidates(std::int64_t extent, std::int64_t quant
     std::int64_t v = round_up(ceil_div(extent, j), quantum);
     if (v < extent) c.insert(v);
   }
+  if (fine) {
+    // the exhaustive grid: every multiple of the quantum (and every power of two below it) when
+    // there are at most 48, else 48 evenly spaced multiples and every power of two
+    for (std::int64_t x = 1; x < quantum && x < extent; x *= 2) c.insert(x);
+    for (std::int64_t x = quantum; x < extent; x *= 2) c.insert(x);
+    const std::int64_t steps = ceil_div(extent, quantum);
+    if (steps <= 48) {
+      for (std::int64_t i = 1; i <= steps; ++i) c.insert(std::min(extent, i * quantum));
+    } else {
+      for (std::int64_t i = 1; i <= 48; ++i) c.insert(std::min(extent, round_up(ceil_div(extent * i, 48), quantum)));
+    }
+  }
   // largest first: good mappings are found early, so the lower bound prunes more
   return {c.rbegin(), c.rend()};
 }
 
-std::vector<ConvMTile> conv_m_candidates(const ConvGeometry& cg, const CoreProblem& p) {
+std::vector<ConvMTile> conv_m_candidates(const ConvGeometry& cg, const CoreProblem& p, bool fine) {
   std::vector<ConvMTile> v;
-  for (std::int64_t i : dim_candidates(p.images, 1, 1)) v.push_back({i, p.out_rows, cg.out_w});
-  for (std::int64_t r : dim_candidates(p.out_rows, 1, 1))
+  for (std::int64_t i : dim_candidates(p.images, 1, 1, fine)) v.push_back({i, p.out_rows, cg.out_w});
+  for (std::int64_t r : dim_candidates(p.out_rows, 1, 1, fine))
     if (r < p.out_rows) v.push_back({1, r, cg.out_w});
-  for (std::int64_t w : dim_candidates(cg.out_w, 1, 4))
+  for (std::int64_t w : dim_candidates(cg.out_w, 1, 4, fine))
     if (w < cg.out_w) v.push_back({1, 1, w});
   return v;
 }
@@ -108,8 +120,9 @@ double lower_bound(const CostContext& ctx, const Layer& L, const TilePhase& t, s
 // (by its index in that order) from searches on architectures that differ only in buffer
 // capacities: buffer plans (fit is decided here, on this architecture) and costs (leakage taken
 // from this architecture), so the same candidates are pruned, scored and chosen as without it.
-void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, Best& best, std::int64_t& evaluated,
-                 SearchMemo* memo) {
+// `exhaustive`: the finer grid (dim_candidates' `fine`) and no pruning (exhaustive_mapping).
+void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, bool exhaustive, Best& best,
+                 std::int64_t& evaluated, SearchMemo* memo) {
   const arch::ArchConfig& A = *ctx.arch;
   const PeGeometry& pe = ctx.pe;
   std::vector<std::pair<Split, std::int32_t>> splits = {{Split::None, 1}};
@@ -133,7 +146,7 @@ void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, 
   const double leak_mw = leakage_mw(A), cycle_ns = A.cycle_ns();
   // the bound prunes only for the latency objective, against the best found so far
   auto pruned = [&](double bound) {
-    return best.m && req.objective == Objective::Latency && bound > double(best.score.cycles);
+    return !exhaustive && best.m && req.objective == Objective::Latency && bound > double(best.score.cycles);
   };
   std::size_t index = 0;  // of the tile candidate in the enumeration, over all splits
   for (const auto& [split, cores] : splits) {
@@ -142,19 +155,19 @@ void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, 
     const std::int32_t used = static_cast<std::int32_t>(probs.size());
     const std::vector<std::int32_t> weights = {used};
 
-    std::vector<std::int64_t> g_c = dim_candidates(p.G, 1, 1);
-    std::vector<std::int64_t> n_c = dim_candidates(p.N, qn, sn);
+    std::vector<std::int64_t> g_c = dim_candidates(p.G, 1, 1, exhaustive);
+    std::vector<std::int64_t> n_c = dim_candidates(p.N, qn, sn, exhaustive);
     std::vector<std::int64_t> m_c, k_c;
     std::vector<ConvMTile> cm_c;
     if (L.conv) {
-      cm_c = conv_m_candidates(*L.conv, p);
+      cm_c = conv_m_candidates(*L.conv, p, exhaustive);
       const std::int64_t taps = L.conv->kh * L.conv->kw;
       const std::int64_t qc = pe.dataflow == Dataflow::OutputStationary ? 1 : std::max<std::int64_t>(1, Rk / taps);
-      k_c = dim_candidates(L.conv->channels, 1, qc);
+      k_c = dim_candidates(L.conv->channels, 1, qc, exhaustive);
       if (qc > 1 && qc < L.conv->channels) k_c.push_back(qc / 2 > 0 ? qc / 2 : 1);  // allow a half-filled fold
     } else {
-      m_c = dim_candidates(p.M, qm, sm);
-      k_c = dim_candidates(p.K, qk, sk);
+      m_c = dim_candidates(p.M, qm, sm, exhaustive);
+      k_c = dim_candidates(p.K, qk, sk, exhaustive);
     }
     const std::size_t nm_c = L.conv ? cm_c.size() : m_c.size();
     if (memo) memo->grow(index + g_c.size() * nm_c * n_c.size() * k_c.size());
@@ -237,7 +250,8 @@ void search_gemm(const CostContext& ctx, const Layer& L, const MapRequest& req, 
   }
 }
 
-void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req, Best& best, std::int64_t& evaluated) {
+void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req, bool exhaustive, Best& best,
+                   std::int64_t& evaluated) {
   const arch::ArchConfig& A = *ctx.arch;
   std::vector<std::pair<Split, std::int32_t>> splits = {{Split::None, 1}};
   if (A.cores > 1 && L.rows >= 2)
@@ -250,7 +264,7 @@ void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req
     m.split = split, m.cores = static_cast<std::int32_t>(probs.size());
     m.a_on_chip = req.a_on_chip, m.out_on_chip = req.out_on_chip;
     bool any_whole = false;
-    for (std::int64_t tr : dim_candidates(p.M, 1, 1)) {
+    for (std::int64_t tr : dim_candidates(p.M, 1, 1, exhaustive)) {
       m.tm = tr, m.tn = L.row_elems;
       CoreEval e = stream_core(ctx, L, m, p);
       ++evaluated;
@@ -259,7 +273,7 @@ void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req
       best.offer(m, score_of(combine(ctx, L, m, {e}, weights)), req.objective);
     }
     if (any_whole) continue;
-    for (std::int64_t chunk : dim_candidates(L.row_elems, 1, 16)) {  // a row does not fit: cut it
+    for (std::int64_t chunk : dim_candidates(L.row_elems, 1, 16, exhaustive)) {  // a row does not fit: cut it
       if (chunk >= L.row_elems) continue;
       m.tm = 1, m.tn = chunk;
       CoreEval e = stream_core(ctx, L, m, p);
@@ -270,16 +284,14 @@ void search_stream(const CostContext& ctx, const Layer& L, const MapRequest& req
   }
 }
 
-}  // namespace
-
-std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req,
-                                        SearchMemo* memo) {
+std::optional<MapResult> search(const CostContext& ctx, const Layer& L, const MapRequest& req, bool exhaustive,
+                                SearchMemo* memo) {
   Best best;
   std::int64_t evaluated = 0;
   if (L.cls == LayerClass::Gemm)
-    search_gemm(ctx, L, req, best, evaluated, memo);
+    search_gemm(ctx, L, req, exhaustive, best, evaluated, memo);
   else
-    search_stream(ctx, L, req, best, evaluated);
+    search_stream(ctx, L, req, exhaustive, best, evaluated);
   if (!best.m) return std::nullopt;
   // Re-evaluate exactly: every core's own share (the search scored the largest for all).
   auto exact = evaluate(ctx, L, *best.m, true);
@@ -287,6 +299,17 @@ std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, 
     throw Error(fmt::format("internal: layer {}: mapping {} fits its largest share but not every core's", L.name,
                             best.m->str()));
   return MapResult{*best.m, *exact, evaluated};
+}
+
+}  // namespace
+
+std::optional<MapResult> search_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req,
+                                        SearchMemo* memo) {
+  return search(ctx, L, req, false, memo);
+}
+
+std::optional<MapResult> exhaustive_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req) {
+  return search(ctx, L, req, true, nullptr);
 }
 
 }  // namespace npusim::compiler

@@ -50,6 +50,13 @@ struct Score {
 };
 Score score_of(const LayerCost& c);
 
+// The same search over a much finer grid without pruning (the reference search_mapping is
+// measured against: `npusim bench --suite mapping-optimality`, docs/PERFORMANCE.md): every
+// candidate search_mapping scores, plus every multiple of the array-aligned quantum (48 evenly
+// spaced ones when there are more) and every power of two, for every dimension, with all loop
+// orders, residencies and core splits. Slow: for benchmarks and tests, not for compiling.
+std::optional<MapResult> exhaustive_mapping(const CostContext& ctx, const Layer& L, const MapRequest& req);
+
 // True if `a` is better than `b` under the objective.
 bool better(const Score& a, const Score& b, Objective o);
 inline bool better(const LayerCost& a, const LayerCost& b, Objective o) { return better(score_of(a), score_of(b), o); }

@@ -158,3 +158,21 @@ TEST(Compile, ModelLargerThanDramIsAnError) {
     EXPECT_THAT(e.what(), HasSubstr("(dram.capacity_gib)"));
   }
 }
+
+TEST(Mapper, TheExhaustiveSearchCoversTheSearchAndIsNeverWorseOnOneCore) {
+  // One core: the search's score is the exact cost, and the exhaustive grid contains every
+  // candidate the search scores, so its best is at least as good (npusim bench --suite
+  // mapping-optimality measures by how much).
+  const std::pair<const char*, const char*> cases[] = {
+      {"gemm:96,200,300", "edge-npu"}, {"gemm:1,768,768", "tpu-v1"}, {"lenet5", "eyeriss"}, {"mlp", "edge-npu"}};
+  for (const auto& [model, arch] : cases) {
+    auto cm = test::compile_model(model, arch);
+    for (const auto& l : cm.layers) {
+      const auto fast = search_mapping(cm.ctx, l.layer, {});
+      const auto full = exhaustive_mapping(cm.ctx, l.layer, {});
+      ASSERT_TRUE(fast && full) << model << " " << l.layer.name;
+      EXPECT_LE(full->cost.cycles, fast->cost.cycles) << model << " " << l.layer.name;
+      EXPECT_GT(full->evaluated, fast->evaluated) << model << " " << l.layer.name;
+    }
+  }
+}
