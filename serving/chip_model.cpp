@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -81,9 +82,6 @@ Piece lerp(const Piece& a, const Piece& b, double w) {
 }
 
 std::uint64_t key2(std::int64_t a, std::int64_t b) { return (std::uint64_t(a) << 32) ^ std::uint64_t(b); }
-std::uint64_t key3(std::int64_t a, std::int64_t b, std::int64_t c) {
-  return (std::uint64_t(a) << 42) ^ (std::uint64_t(b) << 21) ^ std::uint64_t(c);
-}
 
 }  // namespace
 
@@ -105,7 +103,7 @@ struct ChipIterationModel::Impl {
   compiler::GpuParams gp;
   Curve dense, head;
   std::unordered_map<std::uint64_t, Piece> prefill, decode;
-  std::unordered_map<std::uint64_t, Piece> prefill_batch;  // GPU: (parts, tokens, cached) -> kernel time
+  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, double> prefill_batch;  // GPU: (parts, tokens, cached) -> s
   std::unique_ptr<system::Network> net;  // with a system: its network and collectives
   std::unique_ptr<system::CommModel> comm;
 };
@@ -411,13 +409,13 @@ StepCost ChipIterationModel::step(const BatchComposition& b) {
     Piece attn{impl_->gp.launch_s, 0, 0};
     for (const auto& [shape, n] : shapes) {
       const auto [s, c] = shape;
-      attn.seconds += memo(impl_->prefill_batch, key3(n, s, c), [&] {
-                        return Piece{compiler::predict_attention(
-                                         impl_->gp, attention_problem(n, heads_, kv_heads_, s, c, m.head_dim(), act_, kv_),
-                                         compiler::Timer::Kernel)
-                                         .seconds,
-                                     0, 0};
-                      }).seconds;
+      auto [it, fresh] = impl_->prefill_batch.try_emplace({n, s, c}, 0.0);
+      if (fresh)
+        it->second = compiler::predict_attention(
+                         impl_->gp, attention_problem(n, heads_, kv_heads_, s, c, m.head_dim(), act_, kv_),
+                         compiler::Timer::Kernel)
+                         .seconds;
+      attn.seconds += it->second;
       attn.macs += double(n) * attention_macs(heads_, m.head_dim(), s, c);
     }
     add(attn);
