@@ -2,6 +2,8 @@
 // and the search for the fastest split that fits (system/plan_search.h). Parsing and printing only.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
@@ -10,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "configs/embedded.h"
+#include "dse/train_plan.h"
 #include "report/breakdown_html.h"
 #include "system/training.h"
 
@@ -39,7 +42,7 @@ void add_system_options(CLI::App& app, SystemOptions& o) {
   app.add_option("--seq", o.seq, "Sequence length [default: the model's]");
 }
 
-system::SystemConfigPtr load(const SystemOptions& o) {
+system::SystemRequest request_of(const SystemOptions& o) {
   system::SystemRequest r;
   r.system = o.system;
   r.arch = o.arch;
@@ -49,8 +52,10 @@ system::SystemConfigPtr load(const SystemOptions& o) {
     else
       r.arch_sets.push_back(s);
   }
-  return system::load_system(r);
+  return r;
 }
+
+system::SystemConfigPtr load(const SystemOptions& o) { return system::load_system(request_of(o)); }
 
 workloads::LlmSpec llm(const std::string& model) {
   if (auto m = workloads::resolve_llm(model)) return *m;
@@ -252,6 +257,103 @@ void register_train_commands(CLI::App& app) {
       print_table(r, p, *sys, m);
     if (!o->trace.empty()) write_text_file(o->trace, system::timeline_json(r, p));
     if (!o->html.empty()) write_text_file(o->html, report::breakdown_html(training_report(j)));
+  });
+
+  struct PlanOptions {
+    SystemOptions s;
+    std::int32_t chips = 0, max_tp = 0;
+    std::int64_t global_batch = 0;
+    std::vector<std::int64_t> micro_batches{1, 2, 4, 8};
+    std::size_t top = 10;
+    dse::SweepOptions sweep;
+    bool jobs_given = false;
+    std::string format = "table";
+  };
+  auto q = std::make_shared<PlanOptions>();
+  q->sweep.db = "train-plan.db";
+  CLI::App* tp = app.add_subcommand(
+      "train-plan", "The fastest split of a training step over N chips that fits (TP, PP, DP, micro-batch, "
+                    "recomputation, ZeRO, sequence parallelism, schedule), on the sweep engine");
+  add_system_options(*tp, q->s);
+  tp->add_option("--chips", q->chips, "Chips to split the step over (all of them)")->required();
+  tp->add_option("--global-batch", q->global_batch, "Sequences per iteration")->required();
+  tp->add_option("--micro-batch", q->micro_batches, "Micro-batch sizes to try (comma-separated)")
+      ->delimiter(',')
+      ->default_str("1,2,4,8");
+  tp->add_option("--max-tp", q->max_tp, "Largest tensor-parallel group [default: chips per node]");
+  tp->add_option("--top", q->top, "Plans to list, fastest first")->capture_default_str();
+  tp->add_option("--db", q->sweep.db, "Results database (SQLite; resumable)")->capture_default_str();
+  tp->add_option("-j,--jobs", q->sweep.jobs, "Worker processes [default: the CPUs]")
+      ->each([q](const std::string&) { q->jobs_given = true; });
+  tp->add_option("--format", q->format, "table or json")->capture_default_str();
+  tp->add_flag("--quiet", q->sweep.quiet, "No progress");
+  tp->callback([q] {
+    check_choice("--format", q->format, {"table", "json"});
+    dse::MpiSession mpi;
+    if (mpi.active() && mpi.rank() != 0) {
+      if (!q->jobs_given) q->sweep.jobs = 1;
+      dse::run_mpi_worker(mpi, q->sweep);
+      return;
+    }
+    dse::Plan pl;
+    try {
+      (void)llm(q->s.model);
+      dse::TrainPlanSpec spec;
+      spec.system = request_of(q->s);
+      spec.model = q->s.model;
+      spec.space.chips = q->chips;
+      spec.space.global_batch = q->global_batch;
+      spec.space.seq = q->s.seq;
+      spec.space.micro_batches = q->micro_batches;
+      spec.space.max_tp = q->max_tp;
+      pl = dse::make_train_plan(spec);
+    } catch (...) {
+      if (mpi.active()) dse::run_mpi_coordinator(mpi, nullptr, q->sweep);
+      throw;
+    }
+    if (mpi.active() && !q->jobs_given) q->sweep.jobs = 1;
+    const auto t0 = std::chrono::steady_clock::now();
+    const dse::SweepSummary sum = mpi.active() ? dse::run_mpi_coordinator(mpi, &pl, q->sweep) : dse::run_sweep(pl, q->sweep);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const dse::ResultsDb db(q->sweep.db, false);
+    const dse::TrainPlanResult r = dse::choose_train_plan(pl, db);
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < r.outcomes.size(); ++i)
+      if (r.outcomes[i].fits) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return r.outcomes[a].iteration_seconds < r.outcomes[b].iteration_seconds;
+    });
+    if (order.size() > q->top) order.resize(q->top);
+    std::size_t fit = 0;
+    for (const auto& x : r.outcomes) fit += x.fits ? 1 : 0;
+    if (q->format == "json") {
+      nlohmann::json j;
+      j["configurations"] = r.outcomes.size();
+      j["fit"] = fit;
+      j["groups"] = r.groups;
+      j["failed_groups"] = r.failed;
+      j["best"] = nlohmann::json::array();
+      for (std::size_t i : order) j["best"].push_back(system::to_json(r.outcomes[i]));
+      j["chosen"] = r.chosen ? system::to_json(r.outcomes[*r.chosen]) : nlohmann::json(nullptr);
+      j["db"] = q->sweep.db;
+      fmt::print("{}\n", j.dump(2));
+    } else {
+      fmt::print("{} configurations in {} groups ({} ran now, {} already in {}; {} failed), {} fit, {:.2f} s\n\n",
+                 r.outcomes.size(), r.groups, sum.ran, sum.present, q->sweep.db, r.failed.size(), fit, wall);
+      fmt::print("{:>4} {:>4} {:>5} {:>3} {:>4} {:>10} {:>5} {:>12} {:>12} {:>7} {:>10}\n", "tp", "pp", "dp", "sp",
+                 "mb", "recompute", "zero", "schedule", "iteration", "MFU", "GiB/chip");
+      for (std::size_t i : order) {
+        const auto& x = r.outcomes[i];
+        const auto& p = x.plan;
+        fmt::print("{:>4} {:>4} {:>5} {:>3} {:>4} {:>10} {:>5} {:>12} {:>12} {:>6.1f}% {:>10.1f}\n", p.tp, p.pp, p.dp,
+                   p.sequence_parallel ? "y" : "n", p.micro_batch, workloads::name_of(p.recompute), p.zero,
+                   system::name_of(p.schedule), seconds(x.iteration_seconds), 100 * x.mfu,
+                   x.memory_bytes / (1024.0 * 1024 * 1024));
+      }
+      for (const auto& f : r.failed) fmt::print("failed: {}\n", f);
+    }
+    if (!r.chosen)
+      throw Error(fmt::format("--chips {}: none of the {} configurations fits in memory", q->chips, r.outcomes.size()));
   });
 }
 

@@ -19,6 +19,7 @@
 #include "serving/serve.h"
 #include "compiler/mapper.h"
 #include "dse/task_queue.h"
+#include "dse/train_plan.h"
 
 namespace npusim::dse {
 
@@ -44,6 +45,7 @@ TaskOutcome execute_serving_task(const TaskInput& t) {
 
 TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
   if (!t.workload.serving.is_null()) return execute_serving_task(t);
+  if (!t.workload.training.is_null()) return execute_training_task(t.cfg, t.workload.training);
   driver::ModelSpec ms;
   ms.model = t.workload.model;
   ms.batch = t.workload.batch;
@@ -119,7 +121,8 @@ nlohmann::json task_message(const TaskInput& t, const std::string& hash) {
           {"dtype", t.workload.dtype ? std::string(name_of(*t.workload.dtype)) : std::string()},
           {"engine", driver::name_of(t.engine)},
           {"mapper_objective", compiler::name_of(t.mapper_objective)},
-          {"serving", t.workload.serving}};
+          {"serving", t.workload.serving},
+          {"training", t.workload.training}};
 }
 
 TaskInput task_from_message(const nlohmann::json& j) {
@@ -136,6 +139,7 @@ TaskInput task_from_message(const nlohmann::json& j) {
     t.engine = driver::parse_engine("engine", j.at("engine").get<std::string>());
     t.mapper_objective = driver::parse_objective("mapper objective", j.at("mapper_objective").get<std::string>());
     if (j.contains("serving")) t.workload.serving = j.at("serving");
+    if (j.contains("training")) t.workload.training = j.at("training");
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("a malformed task message: {}", e.what()));
   }

@@ -23,16 +23,7 @@ Plan make_serve_plan(const ServePlanSpec& s) {
 
   SweepSpec spec;
   spec.name = fmt::format("serve-plan {}", m.name);
-  spec.base = s.arch.empty() ? std::string(kDefaultArchPreset) : s.arch;
-  if (const EmbeddedText* p = find_arch_preset(spec.base)) {
-    spec.base_text = p->text;
-    spec.base_source = p->file;
-  } else {
-    if (!std::filesystem::exists(spec.base))
-      throw Error(fmt::format("--arch {}: not a preset nor a readable file", spec.base));
-    spec.base_source = spec.base;
-    spec.base_text = read_file(spec.base);
-  }
+  set_base_arch(spec, s.arch.empty() ? std::string(kDefaultArchPreset) : s.arch, "--arch");
   for (const auto& o : s.sets) spec.fixed.push_back(parse_override(o));
   (void)driver::load_arch(spec.base, s.sets);  // the chip must be valid before anything runs
   spec.engine = driver::Engine::Analytic;

@@ -13,6 +13,7 @@
 #include "arch/loader.h"
 #include "base/scalar_text.h"
 #include "base/files.h"
+#include "configs/embedded.h"
 #include "driver/driver.h"
 #include "compiler/mapper.h"
 #include "compiler/stats.h"
@@ -49,7 +50,24 @@ std::size_t AxisGroup::size() const {
   return 0;
 }
 
+void set_base_arch(SweepSpec& s, const std::string& arch, const std::string& flag) {
+  s.base = arch;
+  if (const EmbeddedText* p = find_arch_preset(arch)) {
+    s.base_text = p->text;
+    s.base_source = p->file;
+    return;
+  }
+  if (!std::filesystem::exists(arch)) throw Error(fmt::format("{} {}: not a preset nor a readable file", flag, arch));
+  s.base_source = arch;
+  s.base_text = read_file(arch);
+}
+
 std::string Workload::key() const {
+  if (!training.is_null()) {
+    const auto& first = training.at("plans").at(0);
+    return fmt::format("train/{}/tp{}/mb{}/{}", model, first.value("tp", 1), first.value("micro_batch", 1),
+                       hex64(fnv1a64(training.dump())));
+  }
   if (!serving.is_null())
     return fmt::format("serve/{}/tp{}/pp{}/r{}/{}", model, serving.value("tp", 1), serving.value("pp", 1),
                        serving.value("replicas", 1), hex64(fnv1a64(serving.dump())));

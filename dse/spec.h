@@ -70,8 +70,12 @@ struct Workload {
   // A serving workload (npusim serve-plan): serving::request_to_json() of the pool and its
   // requests, run on the point's architecture; null for a chip run of `model`.
   nlohmann::json serving;
+  // A training workload (npusim train-plan, dse/train_plan.h): the system, the model and a group
+  // of splits sharing their block shape, played on the point's chip; null otherwise.
+  nlohmann::json training;
   // The stable key stored in the database: "resnet50/b1", "bert-base/b1/s128", ".../bf16",
-  // "bert.onnx/b1/input_ids=1x128"; serving: "serve/llama2-70b/tp4/pp1/r3/<16 hex digits of the request>".
+  // "bert.onnx/b1/input_ids=1x128"; serving: "serve/llama2-70b/tp4/pp1/r3/<16 hex digits of the request>";
+  // training: "train/gpt3-175b/tp8/mb1/<16 hex digits of the group>".
   std::string key() const;
 };
 
@@ -93,6 +97,10 @@ struct SweepSpec {
 
   std::string hash() const { return hex64(fnv1a64(text)); }
 };
+
+// Sets the spec's base architecture (base, base_text, base_source) to a preset or a readable
+// file `arch`; throws Error naming `flag` otherwise.
+void set_base_arch(SweepSpec& s, const std::string& arch, const std::string& flag);
 
 // Parses a spec. `base_dir` resolves a relative base file or layer list. Throws ValidationError
 // (file:line:col) for any problem: unknown keys, unknown key paths, empty ranges, zip groups of
