@@ -9,14 +9,19 @@
 //  mapping-optimality: the mapping search against an exhaustive search (compiler::
 //              exhaustive_mapping) on every distinct layer of the zoo, per preset: how much slower
 //              (analytic cycles) the chosen mapping is than the best of the exhaustive grid
+//  training:   one training step of gpt3-175b on 1,024 A100s (a fresh model each time: chip
+//              compilation, network, pipeline), and `npusim train-plan` over those 1,024 chips on
+//              the sweep engine into a fresh database
 #include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -24,6 +29,7 @@
 #include "compiler/mapper.h"
 #include "compiler/mapping_cache.h"
 #include "dse/run.h"
+#include "dse/train_plan.h"
 #include "serving/serve.h"
 #include "sim/simulate.h"
 #include "workloads/zoo.h"
@@ -236,6 +242,62 @@ void serving_suite(const std::string& trace_file, std::int64_t million, bool qui
   run(fmt::format("poisson 22/s, lengths from the trace ({} requests)", human_count(double(million))), big, !quiet);
 }
 
+// Issue 14's targets: 175B on 1,024 chips estimated in < 1 s; a plan search over >= 1,000
+// configurations in < 1 min.
+void training_suite(int repeat, int jobs) {
+  system::SystemRequest req;
+  req.system = "dgx-a100";
+  req.sets = {"nodes=128"};
+  const workloads::LlmSpec m = *workloads::resolve_llm("gpt3-175b");
+  system::TrainPlan p;
+  p.tp = 8, p.pp = 16, p.dp = 8, p.micro_batch = 1, p.global_batch = 1536;
+  p.schedule = system::PipelineSchedule::Interleaved;
+  p.recompute = workloads::Recompute::Selective;
+  p.sequence_parallel = true;
+  double iteration = 0;
+  std::size_t shapes = 0;
+  const auto ms = timed(repeat, [&] {
+    system::TrainingModel tm(system::load_system(req));
+    const system::TrainResult r = tm.step(m, p);
+    iteration = r.iteration_seconds;
+    shapes = r.distinct_shapes;
+  });
+  fmt::print("training: gpt3-175b on dgx-a100 x 128 nodes (1,024 A100), tp 8 pp 16 dp 8 +sp, interleaved, "
+             "selective recompute, batch 1536; a fresh model per run (chip compilation of {} shapes, network, "
+             "pipeline)\n",
+             shapes);
+  fmt::print("  one step: median {:.1f} ms of {} runs (min {:.1f}, max {:.1f}); iteration {:.2f} s\n\n",
+             ms[ms.size() / 2], ms.size(), ms.front(), ms.back(), iteration);
+
+  dse::TrainPlanSpec spec;
+  spec.system = req;
+  spec.model = "gpt3-175b";
+  spec.space.chips = 1024;
+  spec.space.global_batch = 1536;
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("npusim_bench_train_plan_{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  dse::SweepOptions o;
+  o.db = (dir / "plan.db").string();
+  o.jobs = jobs;
+  o.quiet = true;
+  const auto t0 = std::chrono::steady_clock::now();
+  const dse::Plan plan = dse::make_train_plan(spec);
+  const dse::SweepSummary sum = dse::run_sweep(plan, o);
+  const dse::ResultsDb db(o.db, false);
+  const dse::TrainPlanResult r = dse::choose_train_plan(plan, db);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::filesystem::remove_all(dir);
+  std::size_t fit = 0;
+  for (const auto& x : r.outcomes) fit += x.fits ? 1 : 0;
+  fmt::print("train-plan: gpt3-175b over 1,024 chips of dgx-a100, batch 1536, on the sweep engine with {} worker "
+             "processes into a fresh database\n",
+             jobs);
+  fmt::print("  {} configurations in {} groups ({} failed), {} fit; wall {:.1f} s; fastest {:.2f} s\n",
+             r.outcomes.size(), sum.tasks, sum.failed, fit, wall,
+             r.chosen ? r.outcomes[*r.chosen].iteration_seconds : 0.0);
+}
+
 }  // namespace
 
 void register_bench_command(CLI::App& app) {
@@ -254,10 +316,10 @@ void register_bench_command(CLI::App& app) {
       "bench", "Benchmark npusim itself: the mapping search, the SystemC simulation, a 1,000-point sweep");
   bench->add_option("--repeat", o->repeat, "Runs per case; the median is reported")->capture_default_str();
   bench->add_option("--suite", o->suite,
-                    "mapping, simulation, all (mapping and simulation), sweep, serving or mapping-optimality")
+                    "mapping, simulation, all (mapping and simulation), sweep, serving, training or mapping-optimality")
       ->capture_default_str();
   bench->add_option("--case", o->cases, "MODEL@ARCH[:SEQ] to run instead of the default cases (repeatable)");
-  bench->add_option("--jobs", o->jobs, "sweep: worker processes")->capture_default_str();
+  bench->add_option("--jobs", o->jobs, "sweep, training: worker processes")->capture_default_str();
   bench->add_option("--engine", o->engines, "sweep: the engines to time (repeatable) [default: analytic and systemc]");
   bench->add_option("--spec", o->spec, "sweep: the spec (a file or an example name)")->capture_default_str();
   bench->add_option("--serving-requests", o->serving_requests, "serving: requests of the synthetic stream")
@@ -265,6 +327,10 @@ void register_bench_command(CLI::App& app) {
   bench->add_option("--serving-trace", o->serving_trace, "serving: the trace (from the repository's root)")
       ->capture_default_str();
   bench->callback([o] {
+    if (o->suite == "training") {
+      training_suite(o->repeat, o->jobs);
+      return;
+    }
     if (o->suite == "serving") {
       serving_suite(o->serving_trace, o->serving_requests, false);
       return;
@@ -276,8 +342,8 @@ void register_bench_command(CLI::App& app) {
       return;
     }
     if (o->suite != "mapping" && o->suite != "simulation" && o->suite != "all" && o->suite != "mapping-optimality")
-      throw Error(fmt::format("--suite {}: expected mapping, simulation, all, sweep, serving or mapping-optimality",
-                              o->suite));
+      throw Error(fmt::format(
+          "--suite {}: expected mapping, simulation, all, sweep, serving, training or mapping-optimality", o->suite));
     std::vector<Case> custom = parse_cases(o->cases);
     if (o->suite == "mapping-optimality") {
       mapping_optimality_suite(custom);

@@ -45,7 +45,7 @@ TaskOutcome execute_serving_task(const TaskInput& t) {
 
 TaskOutcome execute_task(const TaskInput& t, WorkerState* worker) {
   if (!t.workload.serving.is_null()) return execute_serving_task(t);
-  if (!t.workload.training.is_null()) return execute_training_task(t.cfg, t.workload.training);
+  if (!t.workload.training.is_null()) return execute_training_task(t.cfg, t.workload.training, worker);
   driver::ModelSpec ms;
   ms.model = t.workload.model;
   ms.batch = t.workload.batch;

@@ -20,6 +20,10 @@
 #include "compiler/mapping_cache.h"
 #include "compiler/results.h"
 
+namespace npusim::system {
+class TrainingModel;
+}
+
 namespace npusim::dse {
 
 // ---- one task: a design point on a workload ----
@@ -55,6 +59,9 @@ struct WorkerState {
   compiler::MappingCache mappings;
   // The models of earlier tasks by model, batch, sequence and datatype (a copy is compiled).
   std::map<std::string, driver::LoadedModel> models;
+  // The training models of earlier training tasks by system and chip: their memo of chip shapes
+  // and collectives serves the next group of a plan search (dse/train_plan.h).
+  std::map<std::string, std::shared_ptr<system::TrainingModel>> training;
 };
 
 // Compiles and runs one task in this process. With `worker` (a worker process of its own), a

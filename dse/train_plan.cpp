@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "arch/loader.h"
 #include "base/error.h"
 #include "driver/driver.h"
 
@@ -71,7 +72,8 @@ Plan make_train_plan(const TrainPlanSpec& s) {
   return make_plan(std::move(spec), driver::Engine::Analytic);
 }
 
-TaskOutcome execute_training_task(const arch::ArchConfigPtr& cfg, const nlohmann::json& training) {
+TaskOutcome execute_training_task(const arch::ArchConfigPtr& cfg, const nlohmann::json& training,
+                                  WorkerState* worker) {
   system::SystemRequest req;
   std::string model;
   std::vector<system::TrainPlan> plans;
@@ -82,11 +84,25 @@ TaskOutcome execute_training_task(const arch::ArchConfigPtr& cfg, const nlohmann
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("a malformed training task: {}", e.what()));
   }
-  auto sys = std::make_shared<system::SystemConfig>(*system::load_system(req));
-  if (cfg) sys->arch = cfg;  // the point's chip
+  auto load = [&] {
+    auto sys = std::make_shared<system::SystemConfig>(*system::load_system(req));
+    if (cfg) sys->arch = cfg;  // the point's chip
+    return std::make_shared<system::TrainingModel>(sys, driver::Engine::Analytic);
+  };
+  std::shared_ptr<system::TrainingModel> own;
+  system::TrainingModel* tmp = nullptr;
+  if (worker) {
+    const std::string key = training.at("system").dump() + '\n' + (cfg ? arch::to_yaml(*cfg) : std::string());
+    auto it = worker->training.find(key);
+    if (it == worker->training.end()) it = worker->training.emplace(key, load()).first;
+    tmp = it->second.get();
+  } else {
+    own = load();
+    tmp = own.get();
+  }
+  system::TrainingModel& tm = *tmp;
   std::optional<workloads::LlmSpec> holder;
   const workloads::LlmSpec& m = llm(model, holder);
-  system::TrainingModel tm(sys, driver::Engine::Analytic);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& o : system::evaluate_plans(tm, m, plans)) out.push_back(system::to_json(o));
   TaskOutcome o;

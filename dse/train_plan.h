@@ -35,7 +35,9 @@ struct TrainPlanResult {
 TrainPlanResult choose_train_plan(const Plan& plan, const ResultsDb& db);
 
 // Runs one training workload (Workload::training) with `cfg` as the chip: the group's outcomes
-// as the result (a JSON array of system::to_json(PlanOutcome)). Throws Error.
-TaskOutcome execute_training_task(const arch::ArchConfigPtr& cfg, const nlohmann::json& training);
+// as the result (a JSON array of system::to_json(PlanOutcome)). With `worker`, the training
+// model (and its memo) is kept there for the next task on the same system and chip. Throws Error.
+TaskOutcome execute_training_task(const arch::ArchConfigPtr& cfg, const nlohmann::json& training,
+                                  WorkerState* worker = nullptr);
 
 }  // namespace npusim::dse
