@@ -15,22 +15,8 @@ execute_process(COMMAND ${NPUSIM} serve --arch h100_sxm --model llama2-70b --tp 
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "serve: exit ${rc}\n${err}")
 endif()
-execute_process(COMMAND ${CHROMIUM} --headless --no-sandbox --disable-gpu --disable-background-networking
-                        --disable-component-update --disable-sync --no-first-run --disable-extensions
-                        --user-data-dir=${DIR}/profile --enable-logging=stderr --v=0
-                        --dump-dom file://${DIR}/report/serving.html
-                RESULT_VARIABLE rc OUTPUT_VARIABLE dom ERROR_VARIABLE log TIMEOUT 120)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "chromium: exit ${rc}\n${log}")
-endif()
-string(REGEX MATCH "<body[^>]*>" body "${dom}")
-if(NOT body MATCHES "data-rendered=\"ok\"")
-  message(FATAL_ERROR "the report's script did not finish: ${body}\n${log}")
-endif()
-if(log MATCHES "Uncaught|CONSOLE")
-  string(REGEX MATCHALL "[^\n]*(Uncaught|CONSOLE)[^\n]*" lines "${log}")
-  message(FATAL_ERROR "script errors or console output while rendering:\n${lines}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/../chromium_render.cmake)
+npusim_render_in_chromium(${CHROMIUM} ${DIR}/report/serving.html ${DIR} body)
 # 3 CDFs, TTFT and TPOT over time, KV occupancy, queue, and 2 comparison charts
 if(NOT body MATCHES "data-charts=\"9\"" OR NOT body MATCHES "data-empty-charts=\"0\""
    OR NOT body MATCHES "data-chart-kinds=\"cdf:3,compare:2,kv:1,over-time:2,queue:1\"")

@@ -16,23 +16,8 @@ execute_process(COMMAND ${NPUSIM} report --db ${DIR}/r.db --out ${DIR}/report --
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "report: exit ${rc}\n${err}")
 endif()
-# as root Chromium needs --no-sandbox; the other switches keep it off the network
-execute_process(COMMAND ${CHROMIUM} --headless --no-sandbox --disable-gpu --disable-background-networking
-                        --disable-component-update --disable-sync --no-first-run --disable-extensions
-                        --user-data-dir=${DIR}/profile --enable-logging=stderr --v=0
-                        --dump-dom file://${DIR}/report/report.html
-                RESULT_VARIABLE rc OUTPUT_VARIABLE dom ERROR_VARIABLE log TIMEOUT 120)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "chromium: exit ${rc}\n${log}")
-endif()
-string(REGEX MATCH "<body[^>]*>" body "${dom}")
-if(NOT body MATCHES "data-rendered=\"ok\"")
-  message(FATAL_ERROR "the report's script did not finish: ${body}\n${log}")
-endif()
-if(log MATCHES "Uncaught|CONSOLE")
-  string(REGEX MATCHALL "[^\n]*(Uncaught|CONSOLE)[^\n]*" lines "${log}")
-  message(FATAL_ERROR "script errors or console output while rendering:\n${lines}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/../chromium_render.cmake)
+npusim_render_in_chromium(${CHROMIUM} ${DIR}/report/report.html ${DIR} body)
 # small.yaml: 2 workloads -> 2 Pareto charts, 2 points per workload in detail (layers + roofline
 # each), 3 axes -> 3 sensitivity charts
 if(NOT body MATCHES "data-charts=\"13\"" OR NOT body MATCHES "data-empty-charts=\"0\""
